@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_CHECK_H
+#define ZD_CHECK_H
+
+#include "discover/target.h"
+#include "report/result.h"
+#include "zdcheck.h"
+
+/*
+ * What a check needs from the machine. The runner probes each need and turns
+ * an unmet one into SKIP with the probe's reason; check code never does.
+ */
+enum need {
+	NEED_ROOT = 1 << 0,
+	NEED_IO_URING = 1 << 1,
+	NEED_LIBAIO = 1 << 2,
+	NEED_LIBPMEM2 = 1 << 3,
+};
+#define NEED_ALL (NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2)
+
+struct check_ctx {
+	const struct options *opt;
+	const struct target *target;
+	struct result *res;
+};
+
+/*
+ * One row of the check table. Everything "zdcheck list" shows is data here;
+ * run() receives its own row, so one function can serve many rows that
+ * differ only in pin or mutation.
+ */
+struct check {
+	const char *name; /* stable: target/pin/mutation */
+	const char *summary;
+	enum target_kind target;
+	unsigned int needs; /* enum need */
+	const char *pin;
+	const char *mutation;
+	const char *expect;
+	unsigned int timeout_s;
+	const char *guards; /* kernel commit or behaviour this check protects */
+	void (*run)(const struct check *c, struct check_ctx *ctx);
+};
+
+struct check_table {
+	const struct check *rows;
+	size_t n;
+};
+
+extern const struct check_table zd_checks;
+
+const char *need_name(enum need need);
+
+void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
+void check_devdax_map(const struct check *c, struct check_ctx *ctx);
+
+#endif

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * devdax/map/alignment: device-dax maps only whole device pages (check_vma()
+ * refuses unaligned VMAs and private mappings). This check maps read-only
+ * and never stores, so it is safe on a device that holds data.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "checks/check.h"
+
+/* Returns 0 if the mapping succeeded (and was unmapped), else errno. */
+static int try_map(int fd, size_t len, int flags)
+{
+	void *p = mmap(NULL, len, PROT_READ, flags, fd, 0);
+
+	if (p == MAP_FAILED)
+		return errno;
+	munmap(p, len);
+	return 0;
+}
+
+void check_devdax_map(const struct check *c, struct check_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	struct result *r = ctx->res;
+	volatile unsigned char *p;
+	unsigned char sink;
+	int fd, err;
+
+	fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		result_error(r, "open %s: %s", t->path, strerror(errno));
+		return;
+	}
+	result_value(r, "align", t->align);
+
+	result_step(r, "mmap(%lu, MAP_SHARED)", t->align);
+	p = mmap(NULL, t->align, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		result_fail(r, "aligned MAP_SHARED mapping of %lu bytes: %s", t->align,
+			    strerror(errno));
+		goto out;
+	}
+	if ((unsigned long)p & (t->align - 1))
+		result_fail(r, "mapping at %p is not %lu-aligned", (void *)p, t->align);
+	result_step(r, "read first and last byte of the mapping");
+	sink = p[0];
+	sink ^= p[t->align - 1];
+	(void)sink;
+	munmap((void *)p, t->align);
+
+	result_step(r, "mmap(MAP_PRIVATE)");
+	err = try_map(fd, t->align, MAP_PRIVATE);
+	if (err != EINVAL)
+		result_fail(r, "MAP_PRIVATE mapping: %s, expected EINVAL",
+			    err ? strerror(err) : "succeeded");
+
+	if (t->align > (unsigned long)sysconf(_SC_PAGESIZE)) {
+		result_step(r, "mmap(one base page, MAP_SHARED)");
+		err = try_map(fd, sysconf(_SC_PAGESIZE), MAP_SHARED);
+		if (err != EINVAL)
+			result_fail(r,
+				    "mapping of one base page with %lu alignment: %s, "
+				    "expected EINVAL",
+				    t->align, err ? strerror(err) : "succeeded");
+	} else {
+		result_evidence(r,
+				"alignment equals the base page: no unaligned length to try");
+	}
+	result_pass(r);
+out:
+	close(fd);
+}

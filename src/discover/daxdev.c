@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "discover/daxdev.h"
+
+/* Same rule as "daxctl list": a device with hotplugged memory is system-ram. */
+static const char *dev_mode(struct daxctl_dev *dev)
+{
+	if (!daxctl_dev_is_enabled(dev))
+		return "disabled";
+	if (daxctl_dev_get_memory(dev) && daxctl_dev_has_online_memory(dev))
+		return "system-ram";
+	return "devdax";
+}
+
+int daxdev_list(struct daxdev_info *out, size_t max)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+	struct daxctl_ctx *ctx;
+	size_t n = 0;
+	int ret;
+
+	ret = daxctl_new(&ctx);
+	if (ret)
+		return ret < 0 ? ret : -ENOMEM;
+	/* libdaxctl logs to stderr by default; zdcheck reports, it does not chatter. */
+	daxctl_set_log_priority(ctx, 0);
+	daxctl_region_foreach(ctx, region) {
+		daxctl_dev_foreach(region, dev) {
+			struct daxdev_info *d;
+
+			if (!daxctl_dev_get_size(dev) || n == max)
+				continue;
+			d = &out[n++];
+			memset(d, 0, sizeof(*d));
+			snprintf(d->devname, sizeof(d->devname), "%s",
+				 daxctl_dev_get_devname(dev));
+			d->region_id = daxctl_region_get_id(region);
+			d->major = daxctl_dev_get_major(dev);
+			d->minor = daxctl_dev_get_minor(dev);
+			d->size = daxctl_dev_get_size(dev);
+			d->align = daxctl_dev_get_align(dev);
+			d->mode = dev_mode(dev);
+		}
+	}
+	daxctl_unref(ctx);
+	return (int)n;
+}

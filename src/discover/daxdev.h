@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_DAXDEV_H
+#define ZD_DAXDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One device-dax instance as libdaxctl sees it. */
+struct daxdev_info {
+	char devname[32]; /* dax0.0 */
+	int region_id;
+	unsigned int major, minor;
+	unsigned long long size;
+	unsigned long align;
+	const char *mode; /* "devdax", "system-ram" or "disabled" */
+};
+
+/* Returns the number of devices found (0 when there are none), or -errno. */
+int daxdev_list(struct daxdev_info *out, size_t max);
+
+#endif

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An fs-dax target is a private directory zdcheck creates on a DAX mount.
+ * Nothing outside it is ever touched, and it is removed at the end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "discover/target.h"
+#include "map/dax.h"
+
+#ifndef FS_XFLAG_DAX
+#define FS_XFLAG_DAX 0x00008000
+#endif
+
+static const char *why_not_dax(const struct mount_info *m)
+{
+	if (strcmp(m->fstype, "ext4") && strcmp(m->fstype, "xfs") && strcmp(m->fstype, "ext2"))
+		return "the filesystem has no fs-dax support";
+	if (m->dax == DAX_NEVER)
+		return "mounted with dax=never";
+	return "mounted without dax and the block device does not support DAX";
+}
+
+/*
+ * dax=inode gives DAX only to inodes with FS_XFLAG_DAX, which new files
+ * inherit from their directory: set it once on the work directory.
+ */
+static int set_inode_dax(const char *dir)
+{
+	struct fsxattr fa;
+	int fd, ret = 0;
+
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, FS_IOC_FSGETXATTR, &fa) == 0) {
+		fa.fsx_xflags |= FS_XFLAG_DAX;
+		if (ioctl(fd, FS_IOC_FSSETXATTR, &fa))
+			ret = -errno;
+	} else {
+		ret = -errno;
+	}
+	close(fd);
+	return ret;
+}
+
+/* Creates one file and asks the kernel whether it is DAX. */
+static int probe_dax(const char *dir, struct dax_proof *proof)
+{
+	char file[PATH_MAX + 64];
+	int fd, ret;
+
+	snprintf(file, sizeof(file), "%s/probe", dir);
+	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = ftruncate(fd, 2 << 20) ? -errno : dax_prove_file(fd, 2 << 20, proof);
+	close(fd);
+	unlink(file);
+	return ret;
+}
+
+enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
+				  char *why, size_t len)
+{
+	char detail[160], tmpl[sizeof(t->workdir)];
+	struct dax_proof proof;
+	struct statvfs sv;
+	unsigned long long avail;
+	struct stat st;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->kind = TARGET_FSDAX;
+	t->keep = o->keep;
+	if (!realpath(path, t->path) || stat(t->path, &st)) {
+		snprintf(why, len, "%s: %s", path, strerror(errno));
+		return ZD_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(why, len,
+			 "%s: not a directory (fsdax wants a directory on a DAX mount)", path);
+		return ZD_USAGE;
+	}
+
+	ret = mount_find(t->path, &t->mnt);
+	if (ret) {
+		snprintf(why, len, "%s: cannot find its mount: %s", path, strerror(-ret));
+		return ZD_SETUP_BROKEN;
+	}
+	if (t->mnt.dax == DAX_OFF || t->mnt.dax == DAX_NEVER) {
+		snprintf(why, len, "%s: not on a DAX mount (%s on %s: %s)", path, t->mnt.fstype,
+			 t->mnt.source, why_not_dax(&t->mnt));
+		return ZD_NOTHING_RAN;
+	}
+	if (t->mnt.read_only) {
+		snprintf(why, len, "%s: read-only mount (%s on %s)", path, t->mnt.fstype,
+			 t->mnt.source);
+		return ZD_NOTHING_RAN;
+	}
+	if (statvfs(t->path, &sv) == 0) {
+		avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+		if (avail < FSDAX_MIN_FREE) {
+			snprintf(why, len, "%s: %llu MiB free, zdcheck needs %llu MiB", path,
+				 avail >> 20, FSDAX_MIN_FREE >> 20);
+			return ZD_NOTHING_RAN;
+		}
+	}
+
+	snprintf(tmpl, sizeof(tmpl), "%s/zdcheck.XXXXXX", t->path);
+	if (!mkdtemp(tmpl)) {
+		snprintf(why, len, "%s: cannot create a work directory: %s", path,
+			 strerror(errno));
+		return errno == EACCES || errno == EPERM || errno == EROFS || errno == ENOSPC ||
+				       errno == EDQUOT ?
+			       ZD_NOTHING_RAN :
+			       ZD_SETUP_BROKEN;
+	}
+	snprintf(t->workdir, sizeof(t->workdir), "%s", tmpl);
+
+	if (t->mnt.dax == DAX_INODE) {
+		ret = set_inode_dax(t->workdir);
+		if (ret) {
+			snprintf(why, len,
+				 "%s: dax=inode mount, but FS_XFLAG_DAX cannot be set: %s",
+				 path, strerror(-ret));
+			goto not_dax;
+		}
+		t->inode_flag = true;
+	}
+
+	ret = probe_dax(t->workdir, &proof);
+	if (ret) {
+		snprintf(why, len, "%s: cannot create a work file: %s", path, strerror(-ret));
+		t->keep = false;
+		target_close(t);
+		return ZD_SETUP_BROKEN;
+	}
+	if (!dax_proven(&proof)) {
+		dax_proof_describe(&proof, detail, sizeof(detail));
+		snprintf(why, len, "%s: files here are not DAX (%s, dax=%s): %s", path,
+			 t->mnt.fstype, dax_mode_name(t->mnt.dax), detail);
+		goto not_dax;
+	}
+	return ZD_PASSED;
+
+not_dax:
+	t->keep = false;
+	target_close(t);
+	return ZD_NOTHING_RAN;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+void target_close(struct target *t)
+{
+	if (t->kind != TARGET_FSDAX || !t->workdir[0])
+		return;
+	if (t->keep) {
+		zd_err("kept work directory %s", t->workdir);
+	} else if (nftw(t->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS)) {
+		zd_err("%s: cannot remove work directory: %s", t->workdir, strerror(errno));
+	}
+	t->workdir[0] = '\0';
+}

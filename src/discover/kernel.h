@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_KERNEL_H
+#define ZD_KERNEL_H
+
+#include <json-c/json.h>
+
+/*
+ * The running kernel as every report records it: release, version and the
+ * configuration symbols that decide what zdcheck can test. Values are "y",
+ * "m", "n", or "unknown" when no configuration file could be read.
+ */
+json_object *kernel_describe(void);
+
+/* Looks one symbol up (without CONFIG_) in the cached configuration. */
+const char *kconfig_get(const char *sym);
+
+/* "loaded", "module" (in modules.dep), "built-in" or "absent". */
+const char *kmod_state(const char *name, const char *sym);
+
+#endif

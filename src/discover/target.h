@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_TARGET_H
+#define ZD_TARGET_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "zdcheck.h"
+
+enum target_kind {
+	TARGET_FSDAX = 1 << 0,
+	TARGET_DEVDAX = 1 << 1,
+};
+
+/* How the mount asks for DAX; the files themselves are still proven by statx. */
+enum dax_mode {
+	DAX_OFF, /* no DAX possible: not ext4/xfs, or device without DAX */
+	DAX_ALWAYS, /* -o dax, -o dax=always */
+	DAX_INODE, /* per-inode FS_XFLAG_DAX (the default on ext4 and xfs) */
+	DAX_NEVER, /* -o dax=never */
+};
+
+struct mount_info {
+	int mount_id;
+	unsigned int major, minor;
+	char mountpoint[PATH_MAX];
+	char fstype[32];
+	char source[256];
+	char super_options[1024];
+	bool read_only;
+	bool bdev_dax; /* /sys/dev/block/M:m/queue/dax says the device can */
+	enum dax_mode dax;
+};
+
+struct target {
+	enum target_kind kind;
+	char path[PATH_MAX];
+
+	/* fsdax */
+	struct mount_info mnt;
+	char workdir[PATH_MAX + 32]; /* private directory, removed at the end */
+	bool inode_flag; /* FS_XFLAG_DAX set on workdir (dax=inode) */
+	bool keep;
+
+	/* devdax */
+	char devname[64];
+	char region[64];
+	unsigned int dev_major, dev_minor;
+	unsigned long long size;
+	unsigned long align;
+};
+
+/*
+ * Setup returns ZD_PASSED or the outcome for main() plus a one-line reason in
+ * @why; it never prints.
+ */
+enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
+				  char *why, size_t len);
+enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
+				   char *why, size_t len);
+void target_close(struct target *t);
+
+/* Work files need this much room on an fs-dax mount. */
+#define FSDAX_MIN_FREE (64ULL << 20)
+
+int mount_find(const char *path, struct mount_info *m);
+/* Calls @fn for each mount until it returns non-zero; returns that value. */
+int mount_foreach(int (*fn)(const struct mount_info *m, void *arg), void *arg);
+int mount_parse_line(char *line, struct mount_info *m);
+void mount_classify(struct mount_info *m);
+const char *dax_mode_name(enum dax_mode mode);
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include "map/dax.h"
+
+#ifndef STATX_ATTR_DAX
+#define STATX_ATTR_DAX 0x00200000
+#endif
+
+void *dax_map_sync(int fd, size_t len, off_t off, int *err)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED_VALIDATE | MAP_SYNC, fd,
+		       off);
+
+	if (p == MAP_FAILED) {
+		*err = errno;
+		return NULL;
+	}
+	*err = 0;
+	return p;
+}
+
+int dax_prove_file(int fd, size_t len, struct dax_proof *p)
+{
+	struct statx stx;
+	void *m;
+
+	memset(p, 0, sizeof(*p));
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS, &stx))
+		return -errno;
+	p->statx_knows = stx.stx_attributes_mask & STATX_ATTR_DAX;
+	p->statx_dax = stx.stx_attributes & STATX_ATTR_DAX;
+
+	m = dax_map_sync(fd, len, 0, &p->map_sync_err);
+	if (m)
+		munmap(m, len);
+	return 0;
+}
+
+/*
+ * Both witnesses must agree: statx reports the inode flag the fault path
+ * tests (IS_DAX), and MAP_SYNC is refused by every non-DAX ->mmap.
+ */
+bool dax_proven(const struct dax_proof *p)
+{
+	return p->statx_knows && p->statx_dax && !p->map_sync_err;
+}
+
+void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "statx %s, MAP_SYNC %s",
+		 !p->statx_knows ? "cannot report STATX_ATTR_DAX" :
+		 p->statx_dax	 ? "reports STATX_ATTR_DAX" :
+				   "reports no STATX_ATTR_DAX",
+		 p->map_sync_err ? strerror(p->map_sync_err) : "mapped");
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_MAP_DAX_H
+#define ZD_MAP_DAX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* What the kernel says about one open file: the evidence a DAX verdict needs. */
+struct dax_proof {
+	bool statx_knows; /* stx_attributes_mask has STATX_ATTR_DAX */
+	bool statx_dax; /* stx_attributes has it */
+	int map_sync_err; /* 0 when MAP_SHARED_VALIDATE|MAP_SYNC mapped, else errno */
+};
+
+int dax_prove_file(int fd, size_t len, struct dax_proof *p);
+bool dax_proven(const struct dax_proof *p);
+void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len);
+
+/* MAP_SYNC only succeeds on DAX files, so a mapping from here is DAX or NULL. */
+void *dax_map_sync(int fd, size_t len, off_t off, int *err);
+
+#endif

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel log observer. /dev/kmsg gives one record per read with its
+ * facility, so user-space lines (our own markers, or anybody writing
+ * "WARNING:" to the log) cannot be mistaken for kernel splats, and a reader
+ * positioned at the end sees exactly what was logged during a check.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "observe/kmsg.h"
+
+/* What the kernel prints when refcounting, locking or memory goes wrong. */
+static const char *const bad_patterns[] = {
+	"WARNING:",
+	"BUG:",
+	"kernel BUG at",
+	"Oops",
+	"Call Trace",
+	"blocked for more than",
+	"page dumped because",
+	"Bad page state",
+	"refcount_t:",
+	"UBSAN:",
+	"KASAN:",
+	"general protection fault",
+};
+
+int kmsg_parse(const char *raw, size_t len, struct kmsg_record *rec)
+{
+	const char *semi = memchr(raw, ';', len), *end;
+	unsigned long long pri;
+	char head[96], *p;
+	size_t hlen;
+
+	if (!semi)
+		return -EINVAL;
+	hlen = semi - raw;
+	if (hlen >= sizeof(head))
+		return -EINVAL;
+	memcpy(head, raw, hlen);
+	head[hlen] = '\0';
+
+	errno = 0;
+	pri = strtoull(head, &p, 10);
+	if (p == head || *p != ',')
+		return -EINVAL;
+	rec->facility = (int)(pri >> 3);
+	rec->level = (int)(pri & 7);
+	rec->seq = strtoull(p + 1, &p, 10);
+	if (*p != ',')
+		return -EINVAL;
+	rec->ts_us = strtoull(p + 1, &p, 10);
+	if (*p != ',' || errno)
+		return -EINVAL;
+
+	/* The message ends at the first newline; " KEY=value" lines follow. */
+	rec->msg = semi + 1;
+	end = memchr(rec->msg, '\n', raw + len - rec->msg);
+	rec->len = end ? (size_t)(end - rec->msg) : (size_t)(raw + len - rec->msg);
+	return 0;
+}
+
+static bool contains(const char *s, size_t n, const char *pat)
+{
+	size_t m = strlen(pat);
+
+	for (; n >= m; s++, n--)
+		if (!memcmp(s, pat, m))
+			return true;
+	return false;
+}
+
+bool kmsg_is_bad(const struct kmsg_record *rec)
+{
+	size_t i;
+
+	if (rec->facility != 0) /* LOG_KERN */
+		return false;
+	for (i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++)
+		if (contains(rec->msg, rec->len, bad_patterns[i]))
+			return true;
+	return false;
+}
+
+void kmsg_open(struct kmsg *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (k->fd < 0) {
+		snprintf(k->note, sizeof(k->note),
+			 "kernel log observer unavailable: /dev/kmsg: %s", strerror(errno));
+		return;
+	}
+	k->readable = true;
+	/* Only what is logged from now on belongs to the checks. */
+	lseek(k->fd, 0, SEEK_END);
+	k->writable = access("/dev/kmsg", W_OK) == 0;
+}
+
+void kmsg_close(struct kmsg *k)
+{
+	if (k->fd >= 0 && k->readable)
+		close(k->fd);
+	k->readable = false;
+}
+
+void kmsg_mark(struct kmsg *k, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	int fd, n;
+
+	if (!k->writable)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (write(fd, line, n > (int)sizeof(line) - 1 ? sizeof(line) - 1 : (size_t)n) < 0)
+		k->writable = false;
+	close(fd);
+}
+
+void kmsg_attach(struct result *r, const char *raw, size_t len)
+{
+	struct kmsg_record rec;
+	char line[1100];
+
+	if (kmsg_parse(raw, len, &rec) || rec.facility != 0)
+		return;
+	snprintf(line, sizeof(line), "[%5llu.%06llu] %.*s", rec.ts_us / 1000000,
+		 rec.ts_us % 1000000, (int)(rec.len > 1024 ? 1024 : rec.len), rec.msg);
+	result_klog(r, line, kmsg_is_bad(&rec));
+}
+
+static void drain(struct kmsg *k, struct result *r)
+{
+	char raw[8192];
+	ssize_t n;
+
+	if (!k->readable)
+		return;
+	for (;;) {
+		n = read(k->fd, raw, sizeof(raw));
+		if (n < 0 && errno == EPIPE) {
+			/* The ring wrapped under us: say so rather than pretend. */
+			k->lost++;
+			if (r)
+				result_klog(r, "[zdcheck: kernel log records were lost]", 0);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		if (r)
+			kmsg_attach(r, raw, n);
+	}
+}
+
+void kmsg_collect(struct kmsg *k, struct result *r)
+{
+	drain(k, r);
+}
+
+void kmsg_skip(struct kmsg *k)
+{
+	drain(k, NULL);
+}

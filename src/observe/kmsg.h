@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_KMSG_H
+#define ZD_KMSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "report/result.h"
+
+/* One /dev/kmsg record: "pri,seq,ts_usec,flags[,...];message" */
+struct kmsg_record {
+	int facility;
+	int level;
+	unsigned long long seq;
+	unsigned long long ts_us;
+	const char *msg; /* not NUL-terminated */
+	size_t len;
+};
+
+int kmsg_parse(const char *raw, size_t len, struct kmsg_record *rec);
+/* A kernel-facility record that says the kernel misbehaved. */
+bool kmsg_is_bad(const struct kmsg_record *rec);
+/* Adds one raw record to @r when it comes from the kernel. */
+void kmsg_attach(struct result *r, const char *raw, size_t len);
+
+struct kmsg {
+	int fd;
+	bool readable;
+	bool writable;
+	unsigned long long lost; /* records overwritten before we read them */
+	char note[160]; /* why the observer is unavailable */
+};
+
+void kmsg_open(struct kmsg *k);
+void kmsg_close(struct kmsg *k);
+/* Marks the log so that a human reading dmesg sees which check ran. */
+void kmsg_mark(struct kmsg *k, const char *fmt, ...) __printf(2, 3);
+/* Reads every record logged since the last call and attaches kernel ones. */
+void kmsg_collect(struct kmsg *k, struct result *r);
+/* Throws away what was logged so far (before the first check). */
+void kmsg_skip(struct kmsg *k);
+
+#endif

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_TASK_H
+#define ZD_TASK_H
+
+#include <sys/types.h>
+
+#include "report/result.h"
+
+/* The scheduler state letter of a task ('R', 'S', 'D', 'Z', ...) or 0. */
+char task_state(pid_t pid, pid_t tid);
+/*
+ * Adds, for every thread of every process in process group @pgid, its state,
+ * wchan and kernel stack (when readable) to the evidence. Returns the number
+ * of threads found in uninterruptible sleep.
+ */
+int task_describe_group(pid_t pgid, struct result *r);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_RESULT_H
+#define ZD_RESULT_H
+
+#include <stddef.h>
+
+#include "zdcheck.h"
+
+enum check_status {
+	STATUS_NONE, /* the check returned without a verdict: an error */
+	STATUS_PASS,
+	STATUS_FAIL,
+	STATUS_SKIP,
+	STATUS_ERROR, /* zdcheck could not set the check up */
+};
+
+#define RESULT_MAX_VALUES 16
+#define RESULT_TEXT 12288
+
+struct result_value {
+	char name[32];
+	long long value;
+};
+
+/*
+ * A check's result lives in memory shared between the runner and the forked
+ * child running the check, so it has no pointers: whatever the child wrote
+ * before it hung or crashed (values, evidence, the step it was in) is still
+ * there for the report.
+ */
+struct result {
+	enum check_status status;
+	char reason[512];
+	char step[160]; /* what the child was doing last: the stuck call on timeout */
+	long long duration_us;
+	unsigned int nvalues;
+	struct result_value values[RESULT_MAX_VALUES];
+	size_t evidence_len;
+	char evidence[RESULT_TEXT]; /* lines, each ending in '\n' */
+	size_t klog_len;
+	char klog[RESULT_TEXT]; /* kernel records seen during the check */
+	unsigned int klog_bad; /* how many of them were classified bad */
+	char klog_first_bad[256];
+	int pid; /* the check's child, for the report */
+};
+
+void result_init(struct result *r);
+void result_pass(struct result *r);
+void result_fail(struct result *r, const char *fmt, ...) __printf(2, 3);
+void result_skip(struct result *r, const char *fmt, ...) __printf(2, 3);
+void result_error(struct result *r, const char *fmt, ...) __printf(2, 3);
+void result_value(struct result *r, const char *name, long long value);
+const struct result_value *result_get_value(const struct result *r, const char *name);
+void result_evidence(struct result *r, const char *fmt, ...) __printf(2, 3);
+void result_step(struct result *r, const char *fmt, ...) __printf(2, 3);
+void result_klog(struct result *r, const char *line, int bad);
+
+const char *status_name(enum check_status st);
+
+/* Calls fn on each line of a '\n'-separated buffer, without the newline. */
+void text_for_each_line(const char *buf, size_t len,
+			void (*fn)(const char *line, size_t n, void *arg), void *arg);
+
+#endif

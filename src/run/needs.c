@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Needs are decided by trying the thing, never by kernel version: distro
+ * kernels backport, and io_uring can be disabled by sysctl or seccomp.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "checks/check.h"
+#include "run/needs.h"
+
+#if HAVE_LIBURING
+#include <liburing.h>
+#endif
+#if HAVE_LIBAIO
+#include <libaio.h>
+#endif
+
+struct probe_cache {
+	bool done;
+	char why[160]; /* empty when the need is met */
+};
+
+static struct probe_cache cache[8];
+
+static void probe_root(char *why, size_t len)
+{
+	if (geteuid() != 0)
+		snprintf(why, len, "needs root");
+}
+
+static void probe_io_uring(char *why, size_t len)
+{
+#if HAVE_LIBURING
+	struct io_uring ring;
+	int ret = io_uring_queue_init(2, &ring, 0);
+
+	if (ret < 0)
+		snprintf(why, len, "io_uring unavailable: io_uring_setup: %s", strerror(-ret));
+	else
+		io_uring_queue_exit(&ring);
+#else
+	snprintf(why, len, "zdcheck was built without liburing");
+#endif
+}
+
+static void probe_libaio(char *why, size_t len)
+{
+#if HAVE_LIBAIO
+	io_context_t ctx = 0;
+	int ret = io_setup(1, &ctx);
+
+	if (ret < 0)
+		snprintf(why, len, "libaio unavailable: io_setup: %s", strerror(-ret));
+	else
+		io_destroy(ctx);
+#else
+	snprintf(why, len, "zdcheck was built without libaio");
+#endif
+}
+
+static void probe_libpmem2(char *why, size_t len)
+{
+	if (!HAVE_LIBPMEM2)
+		snprintf(why, len, "zdcheck was built without libpmem2");
+}
+
+static void (*const probes[])(char *why, size_t len) = {
+	probe_root,
+	probe_io_uring,
+	probe_libaio,
+	probe_libpmem2,
+};
+
+const char *needs_unmet(unsigned int needs)
+{
+	unsigned int bit;
+
+	for (bit = 0; bit < sizeof(probes) / sizeof(probes[0]); bit++) {
+		struct probe_cache *c = &cache[bit];
+
+		if (!(needs & (1U << bit)))
+			continue;
+		if (!c->done) {
+			probes[bit](c->why, sizeof(c->why));
+			c->done = true;
+		}
+		if (c->why[0])
+			return c->why;
+	}
+	return NULL;
+}
+
+void needs_force(unsigned int need, const char *why)
+{
+	unsigned int bit = (unsigned int)__builtin_ctz(need);
+
+	cache[bit].done = true;
+	snprintf(cache[bit].why, sizeof(cache[bit].why), "%s", why ? why : "");
+}
+
+_Static_assert(NEED_ALL >> ARRAY_SIZE(probes) == 0, "every need has a probe");

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The runner. A check may hang in the kernel, crash, or leave helper
+ * processes behind holding pins; none of that may take the run down. Each
+ * check therefore runs in a child that leads its own process group, writes
+ * its result into shared memory, and is killed as a group at its deadline.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "observe/task.h"
+#include "run/needs.h"
+#include "run/runner.h"
+#include "run/select.h"
+
+static int pidfd_open_compat(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/*
+ * Waits until @pid has exited (it stays a zombie: not reaped, so its pid and
+ * process group ID cannot be reused while we kill the rest of the group).
+ * Returns 1 on exit, 0 on deadline, -EINTR when asked to stop.
+ */
+static int wait_exit(pid_t pid, long long deadline_us)
+{
+	int pidfd = pidfd_open_compat(pid), ret = 0;
+	siginfo_t si;
+
+	for (;;) {
+		long long left = deadline_us - now_us();
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) {
+			ret = 1;
+			break;
+		}
+		if (zd_stop) {
+			ret = -EINTR;
+			break;
+		}
+		if (left <= 0)
+			break;
+		if (pidfd >= 0) {
+			poll(&pfd, 1, (int)(left / 1000) + 1);
+		} else {
+			/* Before pidfd_open (v5.3): a short sleep is good enough. */
+			usleep(left < 10000 ? (useconds_t)left : 10000);
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return ret;
+}
+
+/* A zombie leader still counts: kill_group() reaps it. */
+static int group_alive(pid_t pgid)
+{
+	return kill(-pgid, 0) == 0;
+}
+
+/*
+ * SIGKILLs the whole group and gives it @grace_ms to go. A task in
+ * uninterruptible sleep (a D-state wait in the kernel) cannot die; it is
+ * reported and left behind rather than hanging the run.
+ */
+static bool kill_group(struct run *run, pid_t pgid, struct result *r)
+{
+	long long deadline = now_us() + run->kill_grace_ms * 1000LL;
+
+	kill(-pgid, SIGKILL);
+	while (group_alive(pgid) && now_us() < deadline) {
+		int st;
+
+		/* Reap our own child so that only non-children keep the group alive. */
+		waitpid(pgid, &st, WNOHANG);
+		usleep(10000);
+	}
+	waitpid(pgid, NULL, WNOHANG);
+	if (!group_alive(pgid))
+		return true;
+
+	result_evidence(r, "process group %d still alive %u ms after SIGKILL:", pgid,
+			run->kill_grace_ms);
+	task_describe_group(pgid, r);
+	if (run->nstuck < RUN_MAX_STUCK)
+		run->stuck[run->nstuck++] = pgid;
+	return false;
+}
+
+static void child_main(const struct run *run, const struct check *c, struct result *shared)
+{
+	struct check_ctx ctx = { .opt = run->opt, .target = run->target, .res = shared };
+
+	setpgid(0, 0);
+	/* If zdcheck dies, its checks (and the pins they hold) die with it. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	shared->pid = getpid();
+	c->run(c, &ctx);
+	_exit(0);
+}
+
+static void run_one(struct run *run, const struct check *c, struct result *res)
+{
+	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
+	struct result *shared;
+	long long t0;
+	siginfo_t si;
+	pid_t pid;
+	int ret;
+
+	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		      -1, 0);
+	if (shared == MAP_FAILED) {
+		result_error(res, "cannot map result memory: %s", strerror(errno));
+		return;
+	}
+	result_init(shared);
+
+	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
+	fflush(NULL); /* or the child would flush our buffered output again */
+	t0 = now_us();
+	pid = fork();
+	if (pid < 0) {
+		result_error(res, "fork: %s", strerror(errno));
+		munmap(shared, sizeof(*shared));
+		return;
+	}
+	if (pid == 0)
+		child_main(run, c, shared);
+	/* Both sides set the group, so kill(-pid) works whichever runs first. */
+	setpgid(pid, pid);
+
+	ret = wait_exit(pid, t0 + timeout * 1000000LL);
+	shared->duration_us = now_us() - t0;
+	if (ret == 0) {
+		char step[sizeof(shared->step)];
+
+		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
+		result_evidence(shared, "deadline of %u s passed while the check was in: %s",
+				timeout, step);
+		task_describe_group(pid, shared);
+		result_fail(shared, "no result after %u s: stuck in %s", timeout, step);
+	} else if (ret == -EINTR) {
+		result_skip(shared, "interrupted");
+		run->interrupted = true;
+	}
+	/* Read how the child ended before kill_group() reaps it. */
+	memset(&si, 0, sizeof(si));
+	if (ret == 1)
+		waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
+	kill_group(run, pid, shared);
+
+	if (ret == 1) {
+		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
+			result_fail(shared,
+				    "check process killed by signal %d (%s) while in: %s",
+				    si.si_status, strsignal(si.si_status),
+				    shared->step[0] ? shared->step : "?");
+		else if (si.si_status != 0)
+			result_error(shared, "check process exited with status %d",
+				     si.si_status);
+	}
+	if (shared->status == STATUS_NONE)
+		result_error(shared, "check returned without a verdict (zdcheck bug)");
+
+	*res = *shared;
+	munmap(shared, sizeof(*shared));
+
+	kmsg_collect(&run->kmsg, res);
+	if (res->klog_bad)
+		result_fail(res, "kernel log: %s", res->klog_first_bad);
+	kmsg_mark(&run->kmsg, "zdcheck: end %s: %s", c->name, status_name(res->status));
+}
+
+static bool applies(const struct run *run, const struct check *c)
+{
+	return (!run->target || (c->target & run->target->kind)) &&
+	       select_wanted(run->opt, c->name);
+}
+
+int run_checks(struct run *run)
+{
+	const struct check_table *t = run->table;
+	const char *unmet;
+	size_t i;
+
+	run->nselected = 0;
+	for (i = 0; i < t->n; i++)
+		run->nselected += applies(run, &t->rows[i]);
+	run->results = calloc(run->nselected ? run->nselected : 1, sizeof(*run->results));
+	if (!run->results)
+		return -ENOMEM;
+	if (!run->kill_grace_ms)
+		run->kill_grace_ms = 5000;
+
+	run->started_us = now_us();
+	kmsg_open(&run->kmsg);
+	if (run->on_begin)
+		run->on_begin(run->arg, run);
+	for (i = 0; i < t->n && !run->interrupted && !zd_stop; i++) {
+		const struct check *c = &t->rows[i];
+		struct run_result *rr;
+
+		if (!applies(run, c))
+			continue;
+		rr = &run->results[run->nresults++];
+		rr->check = c;
+		result_init(&rr->res);
+		if (run->on_start)
+			run->on_start(run->arg, run, c);
+
+		unmet = needs_unmet(c->needs);
+		if (unmet)
+			result_skip(&rr->res, "%s", unmet);
+		else
+			run_one(run, c, &rr->res);
+
+		run->count[rr->res.status]++;
+		if (run->on_result)
+			run->on_result(run->arg, run, rr);
+	}
+	if (zd_stop)
+		run->interrupted = true;
+	kmsg_close(&run->kmsg);
+	run->ended_us = now_us();
+	return 0;
+}
+
+void run_free(struct run *run)
+{
+	free(run->results);
+	run->results = NULL;
+}

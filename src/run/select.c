@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <fnmatch.h>
+#include <stddef.h>
+
+#include "run/select.h"
+
+static bool any_match(const char **globs, const char *name)
+{
+	for (; globs && *globs; globs++)
+		if (!fnmatch(*globs, name, 0))
+			return true;
+	return false;
+}
+
+bool select_wanted(const struct options *o, const char *name)
+{
+	if (o->include && o->include[0] && !any_match(o->include, name))
+		return false;
+	return !any_match(o->exclude, name);
+}
+
+static const char *first_unmatched(const char **globs, const struct check_table *t)
+{
+	size_t i;
+
+	for (; globs && *globs; globs++) {
+		for (i = 0; i < t->n; i++)
+			if (!fnmatch(*globs, t->rows[i].name, 0))
+				break;
+		if (i == t->n)
+			return *globs;
+	}
+	return NULL;
+}
+
+/* A typo in -t would otherwise silently run nothing and exit 77. */
+const char *select_unmatched(const struct options *o, const struct check_table *t)
+{
+	const char *g = first_unmatched(o->include, t);
+
+	return g ? g : first_unmatched(o->exclude, t);
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_SELECT_H
+#define ZD_SELECT_H
+
+#include <stdbool.h>
+
+#include "checks/check.h"
+
+/* -t globs choose (all when none), -x globs then remove. '*' crosses '/'. */
+bool select_wanted(const struct options *o, const char *name);
+/* Returns the first -t/-x glob that matches no check at all, or NULL. */
+const char *select_unmatched(const struct options *o, const struct check_table *t);
+
+#endif

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "zdcheck.h"
+
+int zd_verbose;
+
+void zd_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("zdcheck: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void zd_info(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (zd_verbose < level)
+		return;
+	va_start(ap, fmt);
+	fputs("zdcheck: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+volatile sig_atomic_t zd_stop;
+
+#define FEATURE(have, name) ((have) ? " +" name : " -" name)
+
+const char *zd_features(void)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", FEATURE(HAVE_LIBURING, "URING"),
+		 FEATURE(HAVE_LIBAIO, "AIO"), FEATURE(HAVE_LIBPMEM2, "PMEM2"));
+	return buf + 1;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZDCHECK_H
+#define ZDCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b) __attribute__((format(printf, a, b)))
+
+/*
+ * What a command ended with. Only main() turns these into exit codes, so the
+ * mapping documented in zdcheck(1) lives in exactly one switch.
+ */
+enum zd_outcome {
+	ZD_PASSED, /* every selected check ran and passed */
+	ZD_FAILED, /* at least one check failed */
+	ZD_USAGE, /* bad command line or a target of the wrong kind */
+	ZD_NOTHING_RAN, /* nothing could run here: the reason was printed */
+	ZD_SETUP_BROKEN, /* setup failed where it should have worked */
+	ZD_INTERRUPTED, /* SIGINT/SIGTERM: cleaned up and stopped */
+};
+
+enum report_format {
+	FORMAT_TEXT,
+	FORMAT_JSON,
+	FORMAT_TAP,
+};
+
+struct options {
+	const char **include; /* -t globs, NULL-terminated */
+	const char **exclude; /* -x globs, NULL-terminated */
+	enum report_format format;
+	int verbose;
+	unsigned int timeout_s; /* 0: each check's own timeout */
+	unsigned int hold_ms; /* how long pins are held */
+	bool keep;
+	unsigned long long seed;
+};
+
+/* Set by the SIGINT/SIGTERM handler; the runner stops and cleans up. */
+#include <signal.h>
+extern volatile sig_atomic_t zd_stop;
+
+/* "+URING -AIO +PMEM2": what this build can do, for --version and reports. */
+const char *zd_features(void);
+
+/* Diagnostics go to stderr; results only ever leave through report/. */
+void zd_err(const char *fmt, ...) __printf(1, 2);
+void zd_info(int level, const char *fmt, ...) __printf(2, 3);
+extern int zd_verbose;
+
+/* Monotonic microseconds: every measured duration in the report uses this. */
+long long now_us(void);
+
+#endif
