@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Style as CI enforces it: clang-format on C, shellcheck on shell scripts.
+set -u
+cd "$1" || exit 1
+if ! git rev-parse --git-dir >/dev/null 2>&1; then
+	echo "not a git checkout: nothing to list"
+	exit 77
+fi
+bad=0
+while read -r f; do
+	clang-format --dry-run --Werror "$f" || bad=1
+done < <(git ls-files '*.c' '*.h')
+mapfile -t sh < <(git ls-files | while read -r f; do
+	head -1 "$f" 2>/dev/null | grep -q '^#!/bin/bash\|^#!/usr/bin/env bash\|^#!/bin/sh' && echo "$f"
+done)
+[ ${#sh[@]} -eq 0 ] || shellcheck -x -P SCRIPTDIR "${sh[@]}" || bad=1
+exit $bad

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel-log classifier against realistic splats (a WARN from fs/dax.c,
+ * a hung task in dax_break_layout_final, a NULL dereference) and against
+ * user-facility lines that say "WARNING:" or "BUG:" but are not the kernel.
+ */
+#include <stdlib.h>
+
+#include "observe/kmsg.h"
+#include "unit.h"
+
+/* Feeds a file of /dev/kmsg records (one per line, " KEY=v" lines follow). */
+static void feed(const char *name, struct result *r)
+{
+	char path[512], *buf, *rec, *end;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", TEST_DATA, name);
+	f = fopen(path, "r");
+	EXPECT(f != NULL);
+	if (!f)
+		return;
+	buf = calloc(1, 65536);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	for (rec = buf; rec && *rec; rec = end) {
+		end = rec;
+		/* A record runs until a newline that is not followed by a space. */
+		while ((end = strchr(end, '\n')) && end[1] == ' ')
+			end++;
+		kmsg_attach(r, rec, end ? (size_t)(end - rec + 1) : strlen(rec));
+		if (end)
+			end++;
+	}
+	free(buf);
+}
+
+static void test_parse(void)
+{
+	static const char raw[] =
+		"4,1894,112233447,-,caller=T412;WARNING: CPU: 1\n SUBSYSTEM=x\n";
+	struct kmsg_record rec;
+
+	EXPECT(kmsg_parse(raw, sizeof(raw) - 1, &rec) == 0);
+	EXPECT(rec.facility == 0 && rec.level == 4);
+	EXPECT(rec.seq == 1894 && rec.ts_us == 112233447);
+	EXPECT(rec.len == strlen("WARNING: CPU: 1"));
+	EXPECT(kmsg_is_bad(&rec));
+	EXPECT(kmsg_parse("garbage", 7, &rec) != 0);
+	EXPECT(kmsg_parse("4,x,1,-;msg", 11, &rec) != 0);
+}
+
+int main(void)
+{
+	struct result *r = calloc(1, sizeof(*r));
+
+	test_parse();
+
+	feed("warn-splat.kmsg", r);
+	/* 15 kernel records kept (the user marker is not), 2 of them bad. */
+	EXPECT(r->klog_bad == 2);
+	EXPECT(strstr(r->klog_first_bad, "WARNING: CPU: 1 PID: 412 at fs/dax.c:385"));
+	EXPECT(strstr(r->klog, "dax_iomap_pte_fault"));
+	EXPECT(strstr(r->klog, "end trace"));
+	EXPECT(!strstr(r->klog, "zdcheck: begin"));
+	EXPECT(strstr(r->klog, "[  112.233447] WARNING:"));
+
+	result_init(r);
+	feed("hung-task.kmsg", r);
+	EXPECT(r->klog_bad == 2);
+	EXPECT(strstr(r->klog_first_bad, "INFO: task zdcheck:512 blocked for more than 120"));
+	EXPECT(strstr(r->klog, "dax_break_layout_final"));
+
+	result_init(r);
+	feed("oops.kmsg", r);
+	EXPECT(r->klog_bad == 2);
+	EXPECT(strstr(r->klog_first_bad, "BUG: kernel NULL pointer dereference"));
+	EXPECT(strstr(r->klog, "Oops: 0000"));
+
+	result_init(r);
+	feed("user-lines.kmsg", r);
+	EXPECT(r->klog_bad == 0);
+	EXPECT(!strstr(r->klog, "user-space message"));
+	EXPECT(!strstr(r->klog, "SUBSYSTEM"));
+	EXPECT(strstr(r->klog, "null_blk: disk nullb0 created"));
+
+	free(r);
+	return unit_done();
+}

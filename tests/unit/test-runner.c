@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The runner's promises: a hanging check is killed at its deadline with the
+ * stuck task's state as evidence, helpers it forked die with it, a crash is
+ * a failure, a missing need is a skip, and SIGINT stops the run cleanly.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "run/needs.h"
+#include "run/runner.h"
+#include "unit.h"
+
+static void pass(const struct check *c, struct check_ctx *ctx)
+{
+	result_value(ctx->res, "answer", 42);
+	result_pass(ctx->res);
+}
+
+static void hang(const struct check *c, struct check_ctx *ctx)
+{
+	pid_t helper = fork();
+
+	if (helper == 0) {
+		for (;;)
+			pause();
+	}
+	/* The helper stands for a pin holder: it must not outlive the check. */
+	result_value(ctx->res, "helper_pid", helper);
+	result_step(ctx->res, "pause() with a helper holding a pin");
+	for (;;)
+		pause();
+}
+
+static void crash(const struct check *c, struct check_ctx *ctx)
+{
+	result_step(ctx->res, "about to abort()");
+	abort();
+}
+
+static void no_verdict(const struct check *c, struct check_ctx *ctx)
+{
+}
+
+static void bad_exit(const struct check *c, struct check_ctx *ctx)
+{
+	_exit(3);
+}
+
+/* A user-space "WARNING:" in the log is not a kernel splat. */
+static void user_warning(const struct check *c, struct check_ctx *ctx)
+{
+	int fd = open("/dev/kmsg", O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, "<4>WARNING: CPU: 0 PID: 1 at fake.c:1 from user space\n", 54) <
+		    0)
+			result_evidence(ctx->res, "kmsg write failed");
+		close(fd);
+	}
+	result_pass(ctx->res);
+}
+
+static void interrupt_me(const struct check *c, struct check_ctx *ctx)
+{
+	kill(getppid(), SIGINT);
+	for (;;)
+		pause();
+}
+
+static const struct check rows[] = {
+	{ .name = "t/pass", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
+	{ .name = "t/hang", .target = TARGET_FSDAX, .timeout_s = 1, .run = hang },
+	{ .name = "t/crash", .target = TARGET_FSDAX, .timeout_s = 10, .run = crash },
+	{ .name = "t/skip",
+	  .target = TARGET_FSDAX,
+	  .needs = NEED_LIBPMEM2,
+	  .timeout_s = 10,
+	  .run = pass },
+	{ .name = "t/devdax-only", .target = TARGET_DEVDAX, .timeout_s = 10, .run = pass },
+	{ .name = "t/no-verdict", .target = TARGET_FSDAX, .timeout_s = 10, .run = no_verdict },
+	{ .name = "t/bad-exit", .target = TARGET_FSDAX, .timeout_s = 10, .run = bad_exit },
+	{ .name = "t/user-warning",
+	  .target = TARGET_FSDAX,
+	  .timeout_s = 10,
+	  .run = user_warning },
+	{ .name = "t/interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = interrupt_me },
+	{ .name = "t/after-interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
+};
+static const struct check_table table = { rows, ARRAY_SIZE(rows) };
+
+static void on_sigint(int sig)
+{
+	zd_stop = sig;
+}
+
+static const struct result *find(const struct run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->nresults; i++)
+		if (!strcmp(run->results[i].check->name, name))
+			return &run->results[i].res;
+	fprintf(stderr, "no result for %s\n", name);
+	exit(1);
+}
+
+int main(void)
+{
+	struct options o = { .hold_ms = 10 };
+	struct target t = { .kind = TARGET_FSDAX };
+	struct run run = { .opt = &o, .target = &t, .table = &table, .kill_grace_ms = 2000 };
+	struct sigaction sa = { .sa_handler = on_sigint };
+	const struct result *r;
+	const struct result_value *v;
+
+	sigaction(SIGINT, &sa, NULL);
+	needs_force(NEED_LIBPMEM2, "zdcheck was built without libpmem2");
+	EXPECT(run_checks(&run) == 0);
+
+	/* Selection by target kind: the devdax row is not part of an fsdax run. */
+	EXPECT(run.nselected == ARRAY_SIZE(rows) - 1);
+	EXPECT(run.nresults == run.nselected - 1);
+	EXPECT(run.interrupted);
+
+	r = find(&run, "t/pass");
+	EXPECT(r->status == STATUS_PASS && result_get_value(r, "answer")->value == 42);
+
+	r = find(&run, "t/hang");
+	EXPECT(r->status == STATUS_FAIL);
+	EXPECT(strstr(r->reason, "no result after 1 s: stuck in pause() with a helper"));
+	EXPECT(strstr(r->evidence, " state S wchan "));
+	EXPECT(r->duration_us >= 1000000 && r->duration_us < 5000000);
+	v = result_get_value(r, "helper_pid");
+	EXPECT(v && kill((pid_t)v->value, 0) == -1 && errno == ESRCH);
+
+	r = find(&run, "t/crash");
+	EXPECT(r->status == STATUS_FAIL);
+	EXPECT(strstr(r->reason, "killed by signal 6"));
+	EXPECT(strstr(r->reason, "about to abort()"));
+
+	r = find(&run, "t/skip");
+	EXPECT(r->status == STATUS_SKIP);
+	EXPECT_STR(r->reason, "zdcheck was built without libpmem2");
+
+	r = find(&run, "t/no-verdict");
+	EXPECT(r->status == STATUS_ERROR && strstr(r->reason, "without a verdict"));
+	r = find(&run, "t/bad-exit");
+	EXPECT(r->status == STATUS_ERROR && strstr(r->reason, "status 3"));
+	r = find(&run, "t/user-warning");
+	EXPECT(r->status == STATUS_PASS && r->klog_bad == 0);
+
+	r = find(&run, "t/interrupt");
+	EXPECT(r->status == STATUS_SKIP && strstr(r->reason, "interrupted"));
+	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 2);
+	EXPECT(run.count[STATUS_ERROR] == 2 && run.count[STATUS_SKIP] == 2);
+	EXPECT(run.nstuck == 0);
+	run_free(&run);
+	return unit_done();
+}
