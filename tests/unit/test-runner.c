@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "run/needs.h"
@@ -31,6 +33,23 @@ static void hang(const struct check *c, struct check_ctx *ctx)
 	/* The helper stands for a pin holder: it must not outlive the check. */
 	result_value(ctx->res, "helper_pid", helper);
 	result_step(ctx->res, "pause() with a helper holding a pin");
+	for (;;)
+		pause();
+}
+
+/*
+ * A task that SIGKILL cannot remove from the group. The real case is a task
+ * in uninterruptible sleep; here a zombie stands in for it: the test is a
+ * child subreaper that does not reap it until the runner has given up.
+ */
+static void unkillable(const struct check *c, struct check_ctx *ctx)
+{
+	pid_t zombie = fork();
+
+	if (zombie == 0)
+		_exit(0);
+	result_value(ctx->res, "zombie_pid", zombie);
+	result_step(ctx->res, "pause() next to a task that will not die");
 	for (;;)
 		pause();
 }
@@ -91,6 +110,12 @@ static const struct check rows[] = {
 	{ .name = "t/after-interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
 };
 static const struct check_table table = { rows, ARRAY_SIZE(rows) };
+
+static const struct check unkillable_row = { .name = "t/unkillable",
+					     .target = TARGET_FSDAX,
+					     .timeout_s = 1,
+					     .run = unkillable };
+static const struct check_table unkillable_table = { &unkillable_row, 1 };
 
 static void on_sigint(int sig)
 {
@@ -158,6 +183,26 @@ int main(void)
 	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 2);
 	EXPECT(run.count[STATUS_ERROR] == 2 && run.count[STATUS_SKIP] == 2);
 	EXPECT(run.nstuck == 0);
+	run_free(&run);
+
+	/* As a subreaper, orphans of the check become our unreaped zombies. */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	zd_stop = 0;
+	memset(&run, 0, sizeof(run));
+	run.opt = &o;
+	run.target = &t;
+	run.table = &unkillable_table;
+	run.kill_grace_ms = 500;
+	EXPECT(run_checks(&run) == 0);
+	EXPECT(run.nresults == 1);
+	r = &run.results[0].res;
+	v = result_get_value(r, "zombie_pid");
+	EXPECT(r->status == STATUS_FAIL && v);
+	EXPECT(strstr(r->evidence, "still alive 500 ms after SIGKILL"));
+	EXPECT(strstr(r->evidence, " state Z "));
+	EXPECT(run.nstuck == 1 && run.stuck[0] == r->pid);
+	if (v)
+		waitpid((pid_t)v->value, NULL, 0);
 	run_free(&run);
 	return unit_done();
 }
