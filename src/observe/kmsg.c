@@ -103,11 +103,12 @@ void kmsg_open(struct kmsg *k)
 	k->writable = access("/dev/kmsg", W_OK) == 0;
 }
 
+/* Keeps readable/writable: the report says whether the log was observed. */
 void kmsg_close(struct kmsg *k)
 {
-	if (k->fd >= 0 && k->readable)
+	if (k->readable && k->fd >= 0)
 		close(k->fd);
-	k->readable = false;
+	k->fd = -1;
 }
 
 void kmsg_mark(struct kmsg *k, const char *fmt, ...)
@@ -146,7 +147,7 @@ static void drain(struct kmsg *k, struct result *r)
 	char raw[8192];
 	ssize_t n;
 
-	if (!k->readable)
+	if (!k->readable || k->fd < 0)
 		return;
 	for (;;) {
 		n = read(k->fd, raw, sizeof(raw));

@@ -183,6 +183,8 @@ int main(void)
 	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 2);
 	EXPECT(run.count[STATUS_ERROR] == 2 && run.count[STATUS_SKIP] == 2);
 	EXPECT(run.nstuck == 0);
+	/* The report must say whether the log was observed, after the run too. */
+	EXPECT(run.kmsg.readable == (access("/dev/kmsg", R_OK) == 0));
 	run_free(&run);
 
 	/* As a subreaper, orphans of the check become our unreaped zombies. */
