@@ -35,8 +35,10 @@ static const char options_help[] =
 	"      --format FORMAT  text (default), json or tap\n"
 	"  -v, --verbose        show evidence for passing checks too; repeat for more\n"
 	"      --timeout SEC    deadline for each check (default: the check's own)\n"
-	"      --hold MS        how long pins are held (default 1000)\n"
+	"      --hold MS        how long pins are held (default 200)\n"
+	"      --wake-limit SEC a layout change must end this soon after release (default 5)\n"
 	"      --keep           keep the fs-dax work directory for debugging\n"
+	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
 	"      --seed N         seed for data patterns (default: from the clock)\n"
 	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
 	"  -V, --version        show version and built-in features\n";
@@ -248,7 +250,7 @@ static int add_glob(const char ***list, size_t *n, const char *glob)
 	return 0;
 }
 
-enum { OPT_FORMAT = 256, OPT_TIMEOUT, OPT_HOLD, OPT_KEEP, OPT_SEED };
+enum { OPT_FORMAT = 256, OPT_TIMEOUT, OPT_HOLD, OPT_KEEP, OPT_SEED, OPT_WAKE, OPT_NON_DAX };
 
 static const struct option long_options[] = {
 	{ "test", required_argument, NULL, 't' },
@@ -257,7 +259,9 @@ static const struct option long_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "hold", required_argument, NULL, OPT_HOLD },
+	{ "wake-limit", required_argument, NULL, OPT_WAKE },
 	{ "keep", no_argument, NULL, OPT_KEEP },
+	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -309,8 +313,16 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 				return ZD_USAGE;
 			o->hold_ms = (unsigned int)v;
 			break;
+		case OPT_WAKE:
+			if (parse_uint("--wake-limit", optarg, 1, 3600, &v, why, len))
+				return ZD_USAGE;
+			o->wake_limit_s = (unsigned int)v;
+			break;
 		case OPT_KEEP:
 			o->keep = true;
+			break;
+		case OPT_NON_DAX:
+			o->allow_non_dax = true;
 			break;
 		case OPT_SEED:
 			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
@@ -381,7 +393,7 @@ static int exit_code(enum zd_outcome out)
 
 int main(int argc, char **argv)
 {
-	struct options o = { .hold_ms = 1000 };
+	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
 	const struct command *cmd = NULL;
 	char **args = NULL, why[1024] = "";
 	const char *bad_glob;

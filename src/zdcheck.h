@@ -36,7 +36,9 @@ struct options {
 	int verbose;
 	unsigned int timeout_s; /* 0: each check's own timeout */
 	unsigned int hold_ms; /* how long pins are held */
+	unsigned int wake_limit_s; /* a change must end this soon after release */
 	bool keep;
+	bool allow_non_dax; /* the control run: the same checks on a non-DAX fs */
 	unsigned long long seed;
 };
 

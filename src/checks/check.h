@@ -3,6 +3,8 @@
 #define ZD_CHECK_H
 
 #include "discover/target.h"
+#include "mutate/mutate.h"
+#include "pin/pin.h"
 #include "report/result.h"
 #include "zdcheck.h"
 
@@ -24,6 +26,10 @@ struct check_ctx {
 	struct result *res;
 };
 
+enum check_flags {
+	CHECK_PMD = 1 << 0, /* pin inside a 2M extent mapped at a 2M-aligned address */
+};
+
 /*
  * One row of the check table. Everything "zdcheck list" shows is data here;
  * run() receives its own row, so one function can serve many rows that
@@ -34,8 +40,9 @@ struct check {
 	const char *summary;
 	enum target_kind target;
 	unsigned int needs; /* enum need */
-	const char *pin;
-	const char *mutation;
+	const struct pin_ops *pin; /* NULL: no pin */
+	const struct mutation *mutation; /* NULL: no layout change */
+	unsigned int flags; /* enum check_flags */
 	const char *expect;
 	unsigned int timeout_s;
 	const char *guards; /* kernel commit or behaviour this check protects */
@@ -53,5 +60,6 @@ const char *need_name(enum need need);
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
+void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);
 
 #endif

@@ -53,7 +53,9 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 		goto out;
 	}
 	if (!proof.statx_dax || proof.map_sync_err) {
-		result_fail(r, "work file is not DAX although the directory's files were: %s",
+		result_fail(r, "work file is not DAX%s: %s",
+			    ctx->target->dax ? " although the directory's files were" :
+					       " (control run with --allow-non-dax)",
 			    desc);
 		goto out;
 	}

@@ -5,14 +5,61 @@
  */
 #include "checks/check.h"
 
+#define EXPECT_WAIT                                                                         \
+	"the change blocks until the pin is released and ends within the wake limit after " \
+	"it; the pinned page keeps its data; kernel log clean"
+#define GUARDS_WAIT                                                                              \
+	"ext4_break_layouts()/xfs_break_dax_layouts() waiting in dax_layout_busy_page_range(); " \
+	"the wake-up on idle (v5.19 \"mm: fix missing wake-up event for FSDAX pages\", "         \
+	"v6.15 \"fs/dax: Fix ZONE_DEVICE page reference counts\")"
+#define EXPECT_EVICT                                                                     \
+	"close() of the last reference evicts the inode: whether it waits is reported; " \
+	"the pin must never see another file's data, nothing hangs, kernel log clean"
+#define GUARDS_EVICT \
+	"dax_break_layout_final() in inode eviction (v6.15); before it, the eviction gap"
+
+/* One pin, one layout change, on a 4K PTE mapping and inside a 2M PMD extent. */
+#define PIN_MUT(pin_, pname, needs_, mut_, mname, expect_, guards_)                        \
+	{ .name = "fsdax/" pname "/" mname,                                                \
+	  .summary = pname " pin on a 4K PTE mapping, then " mname,                        \
+	  .target = TARGET_FSDAX,                                                          \
+	  .needs = needs_,                                                                 \
+	  .pin = &pin_,                                                                    \
+	  .mutation = &mut_,                                                               \
+	  .expect = expect_,                                                               \
+	  .timeout_s = 60,                                                                 \
+	  .guards = guards_,                                                               \
+	  .run = check_fsdax_pin },                                                        \
+	{                                                                                  \
+		.name = "fsdax/" pname "-pmd/" mname,                                      \
+		.summary = pname " pin inside a 2M PMD mapping, then " mname,              \
+		.target = TARGET_FSDAX, .needs = needs_, .pin = &pin_, .mutation = &mut_,  \
+		.flags = CHECK_PMD, .expect = expect_, .timeout_s = 60, .guards = guards_, \
+		.run = check_fsdax_pin                                                     \
+	}
+
+#define PIN_ALL(pin_, pname, needs_)                                                          \
+	PIN_MUT(pin_, pname, needs_, mut_truncate_0, "truncate-0", EXPECT_WAIT, GUARDS_WAIT), \
+		PIN_MUT(pin_, pname, needs_, mut_truncate_mid, "truncate-mid", EXPECT_WAIT,   \
+			GUARDS_WAIT),                                                         \
+		PIN_MUT(pin_, pname, needs_, mut_punch_hole, "punch-hole", EXPECT_WAIT,       \
+			GUARDS_WAIT),                                                         \
+		PIN_MUT(pin_, pname, needs_, mut_zero_range, "zero-range", EXPECT_WAIT,       \
+			GUARDS_WAIT),                                                         \
+		PIN_MUT(pin_, pname, needs_, mut_collapse_range, "collapse-range",            \
+			EXPECT_WAIT, GUARDS_WAIT),                                            \
+		PIN_MUT(pin_, pname, needs_, mut_insert_range, "insert-range", EXPECT_WAIT,   \
+			GUARDS_WAIT),                                                         \
+		PIN_MUT(pin_, pname, needs_, mut_clone_range, "clone-range", EXPECT_WAIT,     \
+			GUARDS_WAIT),                                                         \
+		PIN_MUT(pin_, pname, needs_, mut_evict, "evict", EXPECT_EVICT, GUARDS_EVICT)
+
 static const struct check rows[] = {
 	{
 		.name = "fsdax/dax/statx-mapsync",
 		.summary = "work files are DAX: statx STATX_ATTR_DAX, MAP_SYNC mapping, "
 			   "stores visible to read()",
 		.target = TARGET_FSDAX,
-		.pin = "none",
-		.mutation = "none",
 		.expect = "STATX_ATTR_DAX set, MAP_SHARED_VALIDATE|MAP_SYNC maps, "
 			  "bytes stored through the mapping read back with pread()",
 		.timeout_s = 30,
@@ -25,14 +72,13 @@ static const struct check rows[] = {
 		.summary = "device-dax mmap honours the device alignment and refuses "
 			   "MAP_PRIVATE (read-only, no data touched)",
 		.target = TARGET_DEVDAX,
-		.pin = "none",
-		.mutation = "none",
 		.expect = "aligned MAP_SHARED mapping reads; MAP_PRIVATE and a length "
 			  "that is not a multiple of the alignment fail with EINVAL",
 		.timeout_s = 30,
 		.guards = "drivers/dax/device.c check_vma() and dax_get_unmapped_area()",
 		.run = check_devdax_map,
 	},
+	PIN_ALL(pin_vmsplice, "vmsplice", 0),
 };
 
 const struct check_table zd_checks = { rows, ARRAY_SIZE(rows) };

@@ -40,6 +40,7 @@ struct target {
 	struct mount_info mnt;
 	char workdir[PATH_MAX + 32]; /* private directory, removed at the end */
 	bool inode_flag; /* FS_XFLAG_DAX set on workdir (dax=inode) */
+	bool dax; /* files here proven DAX (false only with --allow-non-dax) */
 	bool keep;
 
 	/* devdax */

@@ -59,3 +59,30 @@ void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len)
 				   "reports no STATX_ATTR_DAX",
 		 p->map_sync_err ? strerror(p->map_sync_err) : "mapped");
 }
+
+void *dax_map_at(int fd, size_t len, size_t align, size_t misalign, bool sync, int *err)
+{
+	size_t span = len + align + misalign;
+	unsigned char *base, *at, *p;
+
+	/* Reserve address space, then map the file at the chosen spot in it. */
+	base = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		*err = errno;
+		return NULL;
+	}
+	at = (unsigned char *)(((unsigned long)base + align - 1) & ~(align - 1)) + misalign;
+	p = mmap(at, len, PROT_READ | PROT_WRITE,
+		 MAP_FIXED | (sync ? MAP_SHARED_VALIDATE | MAP_SYNC : MAP_SHARED), fd, 0);
+	if (p == MAP_FAILED) {
+		*err = errno;
+		munmap(base, span);
+		return NULL;
+	}
+	if (at > base)
+		munmap(base, (size_t)(at - base));
+	if (base + span > at + len)
+		munmap(at + len, (size_t)(base + span - (at + len)));
+	*err = 0;
+	return p;
+}

@@ -20,4 +20,12 @@ void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len);
 /* MAP_SYNC only succeeds on DAX files, so a mapping from here is DAX or NULL. */
 void *dax_map_sync(int fd, size_t len, off_t off, int *err);
 
+/*
+ * Maps @len bytes of @fd at a virtual address that is @misalign bytes past
+ * a multiple of @align: misalign 0 lets DAX faults use PMDs (when the
+ * blocks are 2M-aligned too), a 4K misalign forces PTEs. MAP_SYNC when
+ * @sync, plain MAP_SHARED otherwise (the non-DAX control run).
+ */
+void *dax_map_at(int fd, size_t len, size_t align, size_t misalign, bool sync, int *err);
+
 #endif

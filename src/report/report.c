@@ -79,8 +79,15 @@ json_object *report_json_list(const struct check_table *t, const struct options 
 		json_object_object_add(j, "target",
 				       json_object_new_string(kind_name(c->target)));
 		json_object_object_add(j, "needs", json_object_new_string(needs));
-		json_object_object_add(j, "pin", json_object_new_string(c->pin));
-		json_object_object_add(j, "mutation", json_object_new_string(c->mutation));
+		json_object_object_add(j, "pin",
+				       json_object_new_string(c->pin ? c->pin->name : "none"));
+		json_object_object_add(j, "mapping",
+				       json_object_new_string(!c->pin		   ? "-" :
+							      c->flags & CHECK_PMD ? "pmd" :
+										     "pte"));
+		json_object_object_add(j, "mutation",
+				       json_object_new_string(c->mutation ? c->mutation->name :
+									    "none"));
 		json_object_object_add(j, "expect", json_object_new_string(c->expect));
 		json_object_object_add(j, "timeout_s", json_object_new_int((int)c->timeout_s));
 		json_object_object_add(j, "guards", json_object_new_string(c->guards));

@@ -78,8 +78,7 @@ fi
 
 # The man page documents every option and command --help shows, and no other.
 help_opts=$("$zd" --help | grep -oE -- '--[a-z-]+' | sort -u)
-man_opts=$(grep -oE -- '\\-\\-[a-z-]+|^\.B \\-\\-[a-z-]+' "$man" | sed 's/\\//g; s/^\.B //' |
-	sort -u)
+man_opts=$(grep -oE -- '\\-\\-([a-z]|\\-)+' "$man" | sed 's/\\//g' | sort -u)
 if [ "$help_opts" != "$man_opts" ]; then
 	echo "FAIL: options differ between --help and $man:"
 	diff <(echo "$help_opts") <(echo "$man_opts")

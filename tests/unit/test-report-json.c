@@ -8,16 +8,15 @@
 static const struct check rows[] = {
 	{ .name = "fsdax/dax/statx-mapsync",
 	  .summary = "s",
-	  .pin = "none",
-	  .mutation = "none",
 	  .expect = "e",
 	  .guards = "g",
 	  .target = TARGET_FSDAX,
 	  .timeout_s = 30 },
-	{ .name = "fsdax/vmsplice/truncate",
+	{ .name = "fsdax/vmsplice-pmd/truncate-0",
 	  .summary = "s2",
-	  .pin = "vmsplice",
-	  .mutation = "ftruncate",
+	  .pin = &pin_vmsplice,
+	  .mutation = &mut_truncate_0,
+	  .flags = CHECK_PMD,
 	  .expect = "e2",
 	  .guards = "g2",
 	  .target = TARGET_FSDAX,
@@ -76,7 +75,7 @@ int main(void)
 	EXPECT(get(back, "observer.kmsg") != NULL);
 
 	c = json_object_array_get_idx(get(back, "checks"), 1);
-	EXPECT_STR(json_object_get_string(get(c, "name")), "fsdax/vmsplice/truncate");
+	EXPECT_STR(json_object_get_string(get(c, "name")), "fsdax/vmsplice-pmd/truncate-0");
 	EXPECT_STR(json_object_get_string(get(c, "status")), "fail");
 	EXPECT(json_object_get_int64(get(c, "values.wait_us")) == 2000);
 	EXPECT_STR(json_object_get_string(json_object_array_get_idx(get(c, "evidence"), 0)),
@@ -92,7 +91,9 @@ int main(void)
 	EXPECT(json_object_array_length(list) == 2);
 	c = json_object_array_get_idx(list, 1);
 	EXPECT_STR(json_object_get_string(get(c, "needs")), "root,io_uring");
-	EXPECT_STR(json_object_get_string(get(c, "mutation")), "ftruncate");
+	EXPECT_STR(json_object_get_string(get(c, "mutation")), "truncate-0");
+	EXPECT_STR(json_object_get_string(get(c, "pin")), "vmsplice");
+	EXPECT_STR(json_object_get_string(get(c, "mapping")), "pmd");
 	EXPECT(json_object_get_int(get(c, "timeout_s")) == 60);
 	json_object_put(list);
 	return unit_done();

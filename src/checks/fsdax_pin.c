@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsdax/PIN[-pmd]/CHANGE: pin one page of a DAX file, change the file's
+ * layout from another thread, and prove the three things break-layouts
+ * promises: the change waits while the page is pinned, it ends promptly
+ * once the pin is let go, and the pinned page never sees another file's
+ * data. If the change returns while the page is still pinned, the pin is
+ * kept a little longer and new files are allocated until one is given the
+ * pinned block: what the stale pin then reads or writes is the evidence.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "checks/check.h"
+#include "map/dax.h"
+#include "map/pattern.h"
+#include "observe/smaps.h"
+#include "observe/task.h"
+#include "observe/victims.h"
+#include "observe/wait.h"
+
+#define FILE_LEN (6UL << 20) /* three 2M extents: the middle one is pinned */
+#define EXTENT (2UL << 20)
+#define PIN_OFF (3UL << 20) /* inside the middle extent, not its head page */
+#define PAGE 4096UL
+#define VICTIM_UNIT (2UL << 20)
+#define VICTIM_CAP (128UL << 20)
+
+struct mutator {
+	const struct mutation *m;
+	struct layout *l;
+	long long start_us, end_us;
+	int ret;
+	int done_fd; /* eventfd: written when apply() returned */
+	bool done;
+};
+
+/* What was true at the moment the holder started to let go. */
+struct at_release {
+	struct mutator *mu;
+	bool done; /* the change had already returned */
+	bool visible; /* its effect was already visible (fstat) */
+};
+
+static void *mutator_main(void *arg)
+{
+	struct mutator *mu = arg;
+	uint64_t one = 1;
+
+	mu->start_us = now_us();
+	mu->ret = mu->m->apply(mu->l);
+	mu->end_us = now_us();
+	__atomic_store_n(&mu->done, true, __ATOMIC_RELEASE);
+	if (write(mu->done_fd, &one, sizeof(one)) < 0)
+		mu->ret = mu->ret ? mu->ret : -errno;
+	return NULL;
+}
+
+static void observe_release(void *arg)
+{
+	struct at_release *a = arg;
+
+	a->done = __atomic_load_n(&a->mu->done, __ATOMIC_ACQUIRE);
+	if (!a->done && a->mu->m->visible)
+		a->visible = a->mu->m->visible(a->mu->l);
+}
+
+/* Filesystems say "not supported" in several ways; none of them is a wait. */
+static bool refused(const struct mutation *m, int ret)
+{
+	if (ret == -EOPNOTSUPP || ret == -ENOTTY || ret == -EXDEV || ret == -ENOSYS)
+		return true;
+	return ret == -EINVAL &&
+	       (m == &mut_collapse_range || m == &mut_insert_range || m == &mut_clone_range);
+}
+
+static int make_file(const char *path, uint64_t seed, int *fdp)
+{
+	unsigned char *buf;
+	int fd, ret = 0;
+
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	buf = malloc(FILE_LEN);
+	if (!buf)
+		ret = -ENOMEM;
+	else if (fallocate(fd, 0, 0, FILE_LEN))
+		ret = -errno;
+	if (!ret) {
+		pattern_fill(buf, FILE_LEN, seed, 0);
+		if (pwrite(fd, buf, FILE_LEN, 0) != (ssize_t)FILE_LEN)
+			ret = errno ? -errno : -EIO;
+	}
+	free(buf);
+	if (ret) {
+		close(fd);
+		unlink(path);
+		return ret;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/* Waits for the change to return, at most until @deadline_us. */
+static bool wait_done(struct mutator *mu, long long deadline_us)
+{
+	struct pollfd pfd = { .fd = mu->done_fd, .events = POLLIN };
+	long long left;
+
+	while (!__atomic_load_n(&mu->done, __ATOMIC_ACQUIRE)) {
+		left = deadline_us - now_us();
+		if (left <= 0)
+			return false;
+		poll(&pfd, 1, (int)(left / 1000) + 1);
+	}
+	return true;
+}
+
+static void judge_data(struct result *r, const struct pin *p, const struct victims *vs,
+		       uint64_t seed, bool waited)
+{
+	int owner;
+
+	if (!p->back || p->back_len != p->len) {
+		result_error(r, "the pipe gave back %zu of %zu bytes: %s", p->back_len, p->len,
+			     strerror(-p->err));
+		return;
+	}
+	if (pattern_check(p->back, p->len, seed, PIN_OFF) == p->len) {
+		result_value(r, "pin_data_intact", 1);
+		return;
+	}
+	result_value(r, "pin_data_intact", 0);
+	owner = victims_owner(vs, p->back, p->len);
+	if (owner >= 0)
+		result_fail(r,
+			    "the stale pin read another file's data: the pinned block went to "
+			    "%s at offset %lld while still pinned",
+			    strrchr(vs->v[owner].path, '/') + 1, (long long)vs->hit_off);
+	else
+		result_fail(r,
+			    "the pinned page changed while pinned (%s): first wrong byte %zu",
+			    waited ? "although the change waited" : "the change did not wait",
+			    pattern_check(p->back, p->len, seed, PIN_OFF));
+}
+
+void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
+{
+	const struct options *o = ctx->opt;
+	const struct target *t = ctx->target;
+	const struct mutation *m = c->mutation;
+	struct result *r = ctx->res;
+	bool pmd = c->flags & CHECK_PMD, dax = t->dax, waited, early = false;
+	char path[sizeof(t->workdir) + 16], src[sizeof(t->workdir) + 16];
+	struct mutator mu = { .m = m, .done_fd = -1 };
+	struct at_release at = { .mu = &mu };
+	struct pin p = { .ops = c->pin, .len = PAGE, .hold_ms = o->hold_ms };
+	struct layout l = { .fd = -1, .clone_src = -1 };
+	unsigned long long phys = 0;
+	struct victims vs = { .hit = -1 };
+	struct wait_timeline tl;
+	pthread_t thread;
+	struct stat st;
+	long kb;
+	int ret, err;
+
+	snprintf(path, sizeof(path), "%s/pinned", t->workdir);
+	snprintf(src, sizeof(src), "%s/clone-src", t->workdir);
+	result_step(r, "create a %lu MiB file", FILE_LEN >> 20);
+	ret = make_file(path, o->seed, &l.fd);
+	if (ret) {
+		result_error(r, "create %s: %s", path, strerror(-ret));
+		return;
+	}
+	if (m == &mut_clone_range) {
+		ret = make_file(src, o->seed ^ 0xc10e, &l.clone_src);
+		if (ret) {
+			result_error(r, "create %s: %s", src, strerror(-ret));
+			goto out;
+		}
+	}
+
+	result_step(r, "map the file");
+	l.map = dax_map_at(l.fd, FILE_LEN, EXTENT, pmd ? 0 : PAGE, dax, &err);
+	if (!l.map) {
+		result_fail(r, "%s mapping of a DAX file failed: %s",
+			    dax ? "MAP_SYNC" : "shared", strerror(err));
+		goto out;
+	}
+	l.path = path;
+	l.map_len = FILE_LEN;
+	/* Fault every page in; the pin itself then needs no fault. */
+	pattern_fill(l.map, FILE_LEN, o->seed, 0);
+	kb = smaps_field_kb(l.map + PIN_OFF, "FilePmdMapped");
+	if (kb >= 0)
+		result_value(r, "pmd_mapped_kb", kb);
+	if (fstat(l.fd, &st)) {
+		result_error(r, "fstat: %s", strerror(errno));
+		goto out;
+	}
+	l.size = st.st_size;
+	l.blocks = st.st_blocks;
+	l.pin_off = PIN_OFF;
+	l.pin_len = PAGE;
+	l.range_off = m == &mut_truncate_mid ? (off_t)EXTENT : pmd ? (off_t)EXTENT : PIN_OFF;
+	l.range_len = pmd ? EXTENT : PAGE;
+	if (fiemap_phys(l.fd, PIN_OFF, &phys) == 0)
+		result_evidence(r, "pinned page: file offset %lu, physical 0x%llx", PIN_OFF,
+				phys);
+
+	mu.l = &l;
+	mu.done_fd = eventfd(0, EFD_CLOEXEC);
+	p.addr = l.map + PIN_OFF;
+	p.at_release = observe_release;
+	p.arg = &at;
+	result_step(r, "take a %s pin", c->pin->name);
+	ret = pin_take(&p);
+	if (ret) {
+		result_error(r, "%s pin not taken: %s", c->pin->name, strerror(-ret));
+		goto out_pin;
+	}
+
+	result_step(r, "%s while pinned", m->call);
+	if (mu.done_fd < 0 || pthread_create(&thread, NULL, mutator_main, &mu)) {
+		result_error(r, "cannot start the mutator thread");
+		goto out_pin;
+	}
+	if (!wait_done(&mu, p.taken_us + (long long)o->hold_ms * 1000)) {
+		/* Still waiting at the hold's end, as it should be. */
+	} else if (pin_extend(&p)) {
+		/* Returned while pinned: let the freed block be reused under the pin. */
+		early = true;
+		result_step(r, "allocate victims while the page is still pinned");
+		if (phys && !refused(m, mu.ret))
+			victims_create(&vs, t->workdir, phys, VICTIM_UNIT, VICTIM_CAP,
+				       o->seed + 100);
+		pin_let_go(&p);
+	}
+	if (!wait_done(&mu, p.taken_us + (long long)o->hold_ms * 1000 +
+				    (long long)o->wake_limit_s * 1000000 + vs.create_us)) {
+		result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call,
+				o->wake_limit_s);
+		task_describe_group(getpgrp(), r);
+		result_fail(r, "%s never returned: no wake-up %u s after the pin was released",
+			    m->call, o->wake_limit_s);
+		pin_finish(&p);
+		goto out_pin; /* the thread is left; the runner kills the group */
+	}
+	pthread_join(thread, NULL);
+	pin_finish(&p);
+
+	if (refused(m, mu.ret)) {
+		result_skip(r, "the filesystem refuses %s: %s", m->call, strerror(-mu.ret));
+		goto out_pin;
+	}
+	result_value(r, "hold_us", p.release_us - p.taken_us);
+	result_value(r, "blocked_us", mu.end_us - mu.start_us);
+	tl = (struct wait_timeline){
+		.taken_us = p.taken_us,
+		.release_us = p.release_us,
+		.start_us = mu.start_us,
+		.end_us = mu.end_us,
+		.returned_while_held = early,
+		.done_at_release = at.done,
+		.visible_at_release = at.visible,
+	};
+	waited = wait_held(&tl);
+	if (waited)
+		result_value(r, "wake_us", wait_wake_us(&tl));
+	if (vs.n) {
+		result_value(r, "victim_bytes", (long long)vs.bytes);
+		result_evidence(r, "%d victim files, %zu MiB, %s the pinned block", vs.n,
+				vs.bytes >> 20, vs.hit >= 0 ? "one of them got" : "none got");
+	}
+	if (mu.ret) {
+		result_error(r, "%s failed after %lld us: %s", m->call, mu.end_us - mu.start_us,
+			     strerror(-mu.ret));
+		goto out_pin;
+	}
+
+	if (m->evicts) {
+		result_value(r, "evict_waited", waited);
+		result_evidence(
+			r, waited ? "eviction waited for the pin" :
+				    "eviction did not wait: the inode was evicted while its "
+				    "page was pinned");
+	} else if (!waited) {
+		result_fail(r,
+			    "%s returned %lld us after it started, while the page was pinned%s",
+			    m->call, mu.end_us - mu.start_us,
+			    at.visible ? " (its effect was visible before the release)" : "");
+	}
+	if (wait_wake_us(&tl) > o->wake_limit_s * 1000000LL)
+		result_fail(r, "%s returned %lld ms after the release, over the %u s limit",
+			    m->call, wait_wake_us(&tl) / 1000, o->wake_limit_s);
+	judge_data(r, &p, &vs, o->seed, waited);
+
+	/* Without DAX a pass would prove nothing: say so instead. */
+	if (!dax)
+		result_skip(r, "not applicable: the file is not DAX");
+	result_pass(r);
+out_pin:
+	free(p.back);
+	if (mu.done_fd >= 0)
+		close(mu.done_fd);
+out:
+	victims_remove(&vs);
+	if (l.map)
+		munmap(l.map, FILE_LEN);
+	if (l.fd >= 0)
+		close(l.fd);
+	if (l.clone_src >= 0)
+		close(l.clone_src);
+	unlink(path);
+	unlink(src);
+}

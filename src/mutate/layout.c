@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Layout changes that must "break layouts": each reaches
+ * dax_layout_busy_page_range() through ext4_break_layouts() or
+ * xfs_break_dax_layouts() before blocks are freed or moved.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mutate/mutate.h"
+
+static int ret(int r)
+{
+	return r ? -errno : 0;
+}
+
+static bool size_cut(const struct layout *l)
+{
+	struct stat st;
+
+	return !fstat(l->fd, &st) && st.st_size <= l->pin_off;
+}
+
+static bool size_changed(const struct layout *l)
+{
+	struct stat st;
+
+	return !fstat(l->fd, &st) && st.st_size != l->size;
+}
+
+/* Punching frees blocks: i_blocks drops, and fstat reads it without i_rwsem. */
+static bool blocks_freed(const struct layout *l)
+{
+	struct stat st;
+
+	return !fstat(l->fd, &st) && st.st_blocks < l->blocks;
+}
+
+static int truncate_0(struct layout *l)
+{
+	return ret(ftruncate(l->fd, 0));
+}
+
+static int truncate_mid(struct layout *l)
+{
+	return ret(ftruncate(l->fd, l->range_off));
+}
+
+static int punch_hole(struct layout *l)
+{
+	return ret(fallocate(l->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, l->range_off,
+			     (off_t)l->range_len));
+}
+
+static int zero_range(struct layout *l)
+{
+	return ret(fallocate(l->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, l->range_off,
+			     (off_t)l->range_len));
+}
+
+static int collapse_range(struct layout *l)
+{
+	return ret(
+		fallocate(l->fd, FALLOC_FL_COLLAPSE_RANGE, l->range_off, (off_t)l->range_len));
+}
+
+static int insert_range(struct layout *l)
+{
+	return ret(fallocate(l->fd, FALLOC_FL_INSERT_RANGE, l->range_off, (off_t)l->range_len));
+}
+
+/* Reflink over the pinned range: the old blocks are unshared and freed. */
+static int clone_range(struct layout *l)
+{
+	struct file_clone_range fcr = {
+		.src_fd = l->clone_src,
+		.src_offset = (__u64)l->range_off,
+		.src_length = l->range_len,
+		.dest_offset = (__u64)l->range_off,
+	};
+
+	return ret(ioctl(l->fd, FICLONERANGE, &fcr));
+}
+
+/*
+ * The last reference to an unlinked file goes away: iput_final() evicts
+ * the inode and frees its blocks, still pinned unless the kernel waits in
+ * dax_break_layout_final(). The fput of close() runs at syscall exit, so
+ * it is close() that blocks.
+ */
+static int evict(struct layout *l)
+{
+	int r = unlink(l->path) ? -errno : 0;
+
+	if (!r && munmap(l->map, l->map_len))
+		r = -errno;
+	l->map = NULL;
+	if (close(l->fd) && !r)
+		r = -errno;
+	l->fd = -1;
+	return r;
+}
+
+const struct mutation mut_truncate_0 = { "truncate-0", "ftruncate(0)", truncate_0,
+					 true,	       false,	       size_changed };
+const struct mutation mut_truncate_mid = { "truncate-mid", "ftruncate(mid)", truncate_mid, true,
+					   false,	   size_cut };
+const struct mutation mut_punch_hole = { "punch-hole", "fallocate(PUNCH_HOLE)",
+					 punch_hole,   true,
+					 false,	       blocks_freed };
+const struct mutation mut_zero_range = { "zero-range", "fallocate(ZERO_RANGE)",
+					 zero_range,   true,
+					 false,	       NULL };
+const struct mutation mut_collapse_range = {
+	"collapse-range", "fallocate(COLLAPSE_RANGE)", collapse_range, true, false, size_changed
+};
+const struct mutation mut_insert_range = { "insert-range", "fallocate(INSERT_RANGE)",
+					   insert_range,   true,
+					   false,	   size_changed };
+const struct mutation mut_clone_range = { "clone-range", "ioctl(FICLONERANGE)",
+					  clone_range,	 true,
+					  false,	 NULL };
+const struct mutation mut_evict = { "evict", "unlink+munmap+close", evict, false, true, NULL };

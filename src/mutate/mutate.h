@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_MUTATE_H
+#define ZD_MUTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The file whose layout changes under a pin, and where the pin sits. */
+struct layout {
+	int fd;
+	const char *path;
+	unsigned char *map; /* the DAX mapping of the whole file */
+	size_t map_len;
+	off_t size; /* file size before the change */
+	long long blocks; /* st_blocks before the change */
+	off_t pin_off; /* file offset of the pinned range */
+	size_t pin_len; /* length of the pinned range */
+	off_t range_off; /* block-aligned range the change applies to */
+	size_t range_len;
+	int clone_src; /* for clone-range: a file of the same size */
+};
+
+/*
+ * One layout change. apply() returns 0 or -errno; -EOPNOTSUPP (and EINVAL
+ * for operations a filesystem does not implement) means "refused".
+ * Every change except eviction must wait for the pinned page to be idle
+ * ("break layouts"); eviction waits only on kernels with
+ * dax_break_layout_final() (v6.15), which zdcheck reports, not demands.
+ */
+struct mutation {
+	const char *name;
+	const char *call; /* the syscall, for evidence and timeouts */
+	int (*apply)(struct layout *l);
+	bool must_wait;
+	bool evicts; /* the file and its mapping are gone afterwards */
+	/* The change is visible without taking the inode lock (fstat). */
+	bool (*visible)(const struct layout *l);
+};
+
+extern const struct mutation mut_truncate_0, mut_truncate_mid, mut_punch_hole, mut_zero_range,
+	mut_collapse_range, mut_insert_range, mut_clone_range, mut_evict;
+
+#endif

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What the kernel says about one of our own mappings in /proc/self/smaps. */
+#include <stdio.h>
+#include <string.h>
+
+#include "observe/smaps.h"
+
+long smaps_field_kb(const void *addr, const char *field)
+{
+	unsigned long start, end, a = (unsigned long)addr;
+	char line[512];
+	size_t n = strlen(field);
+	bool in = false;
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			in = a >= start && a < end;
+			continue;
+		}
+		if (in && !strncmp(line, field, n) && line[n] == ':') {
+			sscanf(line + n + 1, "%ld", &kb);
+			break;
+		}
+	}
+	fclose(f);
+	return kb;
+}

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "map/pattern.h"
+#include "zdcheck.h"
+#include "observe/victims.h"
+
+int fiemap_phys(int fd, off_t off, unsigned long long *phys)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[1];
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	req.fm.fm_start = (__u64)off;
+	req.fm.fm_length = 1;
+	req.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	req.fm.fm_extent_count = 1;
+	if (ioctl(fd, FS_IOC_FIEMAP, &req.fm))
+		return -errno;
+	if (req.fm.fm_mapped_extents != 1 || req.fe[0].fe_logical > (__u64)off)
+		return -ENODATA;
+	*phys = req.fe[0].fe_physical + ((__u64)off - req.fe[0].fe_logical);
+	return 0;
+}
+
+/* Finds where @phys lies in @fd, scanning its extents. */
+static int covers(int fd, size_t len, unsigned long long phys, off_t *where)
+{
+	struct {
+		struct fiemap fm;
+		struct fiemap_extent fe[32];
+	} req;
+	unsigned int i;
+
+	memset(&req, 0, sizeof(req));
+	req.fm.fm_length = len;
+	req.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	req.fm.fm_extent_count = 32;
+	if (ioctl(fd, FS_IOC_FIEMAP, &req.fm))
+		return -errno;
+	for (i = 0; i < req.fm.fm_mapped_extents; i++) {
+		struct fiemap_extent *e = &req.fe[i];
+
+		if (phys >= e->fe_physical && phys < e->fe_physical + e->fe_length) {
+			*where = (off_t)(e->fe_logical + (phys - e->fe_physical));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
+		   size_t cap, uint64_t seed)
+{
+	long long t0 = now_us();
+	unsigned char *buf;
+	int fd, ret = 0;
+
+	memset(vs, 0, sizeof(*vs));
+	vs->hit = -1;
+	buf = malloc(unit);
+	if (!buf)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Freed blocks stay busy until the journal/log commits: force that. */
+	if (fd >= 0) {
+		syncfs(fd);
+		close(fd);
+	}
+	while (vs->n < VICTIMS_MAX && vs->bytes < cap && vs->hit < 0) {
+		struct victim *v = &vs->v[vs->n];
+		off_t where;
+		int c;
+
+		snprintf(v->path, sizeof(v->path), "%s/victim-%d", dir, vs->n);
+		v->seed = seed + (uint64_t)vs->n + 1;
+		v->len = unit;
+		pattern_fill(buf, unit, v->seed, 0);
+		fd = open(v->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			ret = -errno;
+			break;
+		}
+		vs->n++;
+		if (pwrite(fd, buf, unit, 0) != (ssize_t)unit) {
+			ret = errno ? -errno : -EIO;
+			close(fd);
+			break;
+		}
+		c = covers(fd, unit, phys, &where);
+		close(fd);
+		vs->bytes += unit;
+		if (c > 0) {
+			vs->hit = vs->n - 1;
+			vs->hit_off = where;
+		}
+	}
+	free(buf);
+	vs->create_us = now_us() - t0;
+	/* ENOSPC just ends the search: the space is what it is. */
+	return ret == -ENOSPC ? 0 : ret;
+}
+
+int victims_verify(const struct victims *vs, struct result *r)
+{
+	unsigned char *buf;
+	int i, bad = 0;
+
+	for (i = 0; i < vs->n; i++) {
+		const struct victim *v = &vs->v[i];
+		size_t off = 0, at;
+		int fd;
+
+		buf = malloc(v->len);
+		fd = buf ? open(v->path, O_RDONLY | O_CLOEXEC) : -1;
+		if (fd < 0 || pread(fd, buf, v->len, 0) != (ssize_t)v->len) {
+			result_evidence(r, "cannot read back %s", v->path);
+			if (fd >= 0)
+				close(fd);
+			free(buf);
+			continue;
+		}
+		close(fd);
+		while (off < v->len && (at = off + pattern_check(buf + off, v->len - off,
+								 v->seed, off)) < v->len) {
+			size_t word = at & ~7UL, end = word;
+			uint64_t want = pattern_word(v->seed, word), got;
+
+			/* One line per corrupted run, with its first word as found. */
+			while (end < v->len && pattern_check(buf + end, 8, v->seed, end) != 8)
+				end += 8;
+			memcpy(&got, buf + word, 8);
+			result_evidence(r,
+					"%s: bytes %zu-%zu corrupted; at %zu expected %016llx, "
+					"found %016llx",
+					strrchr(v->path, '/') + 1, at, end - 1, word,
+					(unsigned long long)want, (unsigned long long)got);
+			bad++;
+			off = end;
+		}
+		free(buf);
+	}
+	return bad;
+}
+
+int victims_owner(const struct victims *vs, const unsigned char *buf, size_t len)
+{
+	if (vs->hit >= 0 &&
+	    pattern_check(buf, len, vs->v[vs->hit].seed, (uint64_t)vs->hit_off) == len)
+		return vs->hit;
+	return -1;
+}
+
+void victims_remove(struct victims *vs)
+{
+	int i;
+
+	for (i = 0; i < vs->n; i++)
+		unlink(vs->v[i].path);
+	vs->n = 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_VICTIMS_H
+#define ZD_VICTIMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "report/result.h"
+
+/*
+ * The corruption probe. After a layout change returned, new files
+ * ("victims") are allocated until one of them is given the physical block
+ * that was pinned, each filled with its own pattern. A stale pin that
+ * still writes (a delayed O_DIRECT read) then lands in a victim, and one
+ * that still reads (vmsplice) returns a victim's bytes.
+ */
+#define VICTIMS_MAX 64
+
+struct victim {
+	char path[4200];
+	uint64_t seed;
+	size_t len;
+};
+
+struct victims {
+	struct victim v[VICTIMS_MAX];
+	int n;
+	int hit; /* index of the victim that got the pinned block, or -1 */
+	off_t hit_off; /* the pinned block's offset inside that victim */
+	size_t bytes; /* bytes allocated in all victims */
+	long long create_us; /* how long creating them took */
+};
+
+/* Physical byte address of file offset @off, from FIEMAP. */
+int fiemap_phys(int fd, off_t off, unsigned long long *phys);
+
+/*
+ * Creates victims of @unit bytes in @dir (after syncfs so that freed blocks
+ * are reusable) until one covers @phys or @cap bytes were allocated.
+ */
+int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
+		   size_t cap, uint64_t seed);
+/* Verifies every victim byte; records each corrupted run in @r. Returns the count. */
+int victims_verify(const struct victims *vs, struct result *r);
+/* Which victim's pattern @buf (@len bytes at victim offset @off) holds, or -1. */
+int victims_owner(const struct victims *vs, const unsigned char *buf, size_t len);
+void victims_remove(struct victims *vs);
+
+#endif

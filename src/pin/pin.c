@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pin/pin.h"
+#include "zdcheck.h"
+
+static void *holder(void *arg)
+{
+	struct pin *p = arg;
+	struct timespec ts;
+	long long until = p->taken_us + p->hold_ms * 1000LL, left;
+
+	while ((left = until - now_us()) > 0) {
+		ts.tv_sec = left / 1000000;
+		ts.tv_nsec = (left % 1000000) * 1000;
+		nanosleep(&ts, NULL);
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->extended)
+		pthread_cond_wait(&p->cond, &p->lock);
+	p->releasing = true;
+	pthread_mutex_unlock(&p->lock);
+	if (p->at_release)
+		p->at_release(p->arg);
+	p->release_us = now_us();
+	p->ops->release(p);
+	if (!p->released_us)
+		p->released_us = now_us();
+	return NULL;
+}
+
+int pin_take(struct pin *p)
+{
+	int ret;
+
+	p->fd[0] = p->fd[1] = -1;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	ret = p->ops->take(p);
+	if (ret)
+		return ret;
+	if (!p->taken_us)
+		p->taken_us = now_us();
+	ret = pthread_create(&p->holder, NULL, holder, p);
+	if (ret) {
+		/* Without a holder nobody would let go: release right here. */
+		p->ops->release(p);
+		return -ret;
+	}
+	p->holder_running = true;
+	return 0;
+}
+
+bool pin_extend(struct pin *p)
+{
+	bool held;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->releasing)
+		p->extended = true;
+	held = p->extended;
+	pthread_mutex_unlock(&p->lock);
+	return held;
+}
+
+void pin_let_go(struct pin *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->extended = false;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void pin_finish(struct pin *p)
+{
+	if (p->holder_running) {
+		pin_let_go(p);
+		pthread_join(p->holder, NULL);
+	}
+	p->holder_running = false;
+	if (p->fd[0] >= 0)
+		close(p->fd[0]);
+	if (p->fd[1] >= 0)
+		close(p->fd[1]);
+	p->fd[0] = p->fd[1] = -1;
+}
