@@ -39,6 +39,8 @@ static const char options_help[] =
 	"      --wake-limit SEC a layout change must end this soon after release (default 5)\n"
 	"      --keep           keep the fs-dax work directory for debugging\n"
 	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
+	"      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
+	"                       as root, zdcheck builds one from null_blk and dm-delay)\n"
 	"      --seed N         seed for data patterns (default: from the clock)\n"
 	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
 	"  -V, --version        show version and built-in features\n";
@@ -151,6 +153,9 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 				     devdax_target_open(&t, path, o, why, len);
 	if (out != ZD_PASSED)
 		return out;
+	/* Reads must outlast the hold; failing to build it only skips those checks. */
+	if (select_needs(o, &zd_checks, kind) & NEED_SLOW_BDEV)
+		slowdev_open(&t.slow, o->pin_device, o->hold_ms, o->seed + 0x51);
 	out = run_target(o, &t);
 	target_close(&t);
 	return out;
@@ -250,7 +255,16 @@ static int add_glob(const char ***list, size_t *n, const char *glob)
 	return 0;
 }
 
-enum { OPT_FORMAT = 256, OPT_TIMEOUT, OPT_HOLD, OPT_KEEP, OPT_SEED, OPT_WAKE, OPT_NON_DAX };
+enum {
+	OPT_FORMAT = 256,
+	OPT_TIMEOUT,
+	OPT_HOLD,
+	OPT_KEEP,
+	OPT_SEED,
+	OPT_WAKE,
+	OPT_NON_DAX,
+	OPT_PIN_DEV
+};
 
 static const struct option long_options[] = {
 	{ "test", required_argument, NULL, 't' },
@@ -262,6 +276,7 @@ static const struct option long_options[] = {
 	{ "wake-limit", required_argument, NULL, OPT_WAKE },
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
+	{ "pin-device", required_argument, NULL, OPT_PIN_DEV },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -323,6 +338,9 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_NON_DAX:
 			o->allow_non_dax = true;
+			break;
+		case OPT_PIN_DEV:
+			o->pin_device = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))

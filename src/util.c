@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
+#include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
@@ -47,7 +49,18 @@ const char *zd_features(void)
 {
 	static char buf[64];
 
-	snprintf(buf, sizeof(buf), "%s%s%s", FEATURE(HAVE_LIBURING, "URING"),
-		 FEATURE(HAVE_LIBAIO, "AIO"), FEATURE(HAVE_LIBPMEM2, "PMEM2"));
+	snprintf(buf, sizeof(buf), "%s%s%s%s", FEATURE(HAVE_LIBURING, "URING"),
+		 FEATURE(HAVE_LIBAIO, "AIO"), FEATURE(HAVE_LIBPMEM2, "PMEM2"),
+		 FEATURE(HAVE_LIBDEVMAPPER, "DEVMAPPER"));
 	return buf + 1;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+int zd_remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
 }

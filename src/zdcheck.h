@@ -39,6 +39,7 @@ struct options {
 	unsigned int wake_limit_s; /* a change must end this soon after release */
 	bool keep;
 	bool allow_non_dax; /* the control run: the same checks on a non-DAX fs */
+	const char *pin_device; /* --pin-device: the user's slow block device */
 	unsigned long long seed;
 };
 
@@ -53,6 +54,9 @@ const char *zd_features(void);
 void zd_err(const char *fmt, ...) __printf(1, 2);
 void zd_info(int level, const char *fmt, ...) __printf(2, 3);
 extern int zd_verbose;
+
+/* rm -rf, without following symlinks. Returns 0 or -errno. */
+int zd_remove_tree(const char *path);
 
 /* Monotonic microseconds: every measured duration in the report uses this. */
 long long now_us(void);

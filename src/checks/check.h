@@ -17,13 +17,15 @@ enum need {
 	NEED_IO_URING = 1 << 1,
 	NEED_LIBAIO = 1 << 2,
 	NEED_LIBPMEM2 = 1 << 3,
+	NEED_SLOW_BDEV = 1 << 4, /* a slow non-DAX block device for O_DIRECT pins */
 };
-#define NEED_ALL (NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2)
+#define NEED_ALL (NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV)
 
 struct check_ctx {
 	const struct options *opt;
 	const struct target *target;
 	struct result *res;
+	const char *dir; /* fs-dax: this check's own directory in the work dir */
 };
 
 enum check_flags {
@@ -61,5 +63,6 @@ const char *need_name(enum need need);
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);
+void check_fsdax_register(const struct check *c, struct check_ctx *ctx);
 
 #endif

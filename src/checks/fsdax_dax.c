@@ -30,7 +30,7 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	size_t bad;
 	int fd, err;
 
-	snprintf(file, sizeof(file), "%s/statx-mapsync", ctx->target->workdir);
+	snprintf(file, sizeof(file), "%s/statx-mapsync", ctx->dir);
 	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		result_error(r, "create %s: %s", file, strerror(errno));

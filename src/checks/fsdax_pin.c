@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +32,8 @@
 #define EXTENT (2UL << 20)
 #define PIN_OFF (3UL << 20) /* inside the middle extent, not its head page */
 #define PAGE 4096UL
-#define VICTIM_UNIT (2UL << 20)
-#define VICTIM_CAP (128UL << 20)
+#define VICTIM_UNIT (4UL << 20)
+#define VICTIM_CAP (256UL << 20)
 
 struct mutator {
 	const struct mutation *m;
@@ -125,10 +126,70 @@ static bool wait_done(struct mutator *mu, long long deadline_us)
 	return true;
 }
 
+static void on_signal(int sig)
+{
+}
+
+/*
+ * The change did not return after the pin went away. Its stack shows where
+ * it waits; a signal then tells the two kernel bugs apart: the wait in
+ * break-layouts is interruptible and restarts, re-checking the page. If
+ * it now returns, the page was idle and nobody woke the waiter (a lost
+ * wake-up); if it blocks again, the page is still referenced (a leak).
+ */
+static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread_t thread,
+		    unsigned int limit_s)
+{
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	const struct mutation *m = mu->m;
+
+	result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call, limit_s);
+	task_describe_group(getpgrp(), r);
+	pin_finish(p);
+	if (p->err)
+		result_evidence(r, "the pin's own release failed: %s", strerror(-p->err));
+	else
+		result_evidence(r, "the pin was released %lld us after it was taken",
+				p->released_us - p->taken_us);
+	sigaction(SIGUSR1, &sa, NULL);
+	pthread_kill(thread, SIGUSR1);
+	if (wait_done(mu, now_us() + 1000000)) {
+		result_fail(r,
+			    "%s never woke up after the pin was released (lost wake-up): "
+			    "after a signal made it re-check, it returned at once",
+			    m->call);
+	} else {
+		result_evidence(r, "still blocked 1 s after a signal made it re-check:");
+		task_describe_group(getpgrp(), r);
+		result_fail(r,
+			    "%s still waits %u s after the pin was released: the page is "
+			    "still referenced (leaked reference), a signal did not help",
+			    m->call, limit_s);
+	}
+}
+
 static void judge_data(struct result *r, const struct pin *p, const struct victims *vs,
 		       uint64_t seed, bool waited)
 {
-	int owner;
+	int owner, bad;
+
+	/* A delayed read writes: whatever it wrote outside our file is corruption. */
+	if (!p->ops->extendable) {
+		bad = vs->n ? victims_verify(vs, r) : 0;
+		result_value(r, "victims_corrupted", bad);
+		if (bad)
+			result_fail(r,
+				    "the delayed O_DIRECT read landed in another file: %d "
+				    "corrupted run%s in the victim files",
+				    bad, bad == 1 ? "" : "s");
+		if (bad && p->dev && !p->dev->user && vs->hit >= 0 &&
+		    victims_holds(vs, vs->hit, vs->hit_off, p->len, p->dev->data_seed, 0))
+			result_evidence(r, "%s bytes %lld-%lld now hold the slow device's data",
+					strrchr(vs->v[vs->hit].path, '/') + 1,
+					(long long)vs->hit_off,
+					(long long)(vs->hit_off + p->len - 1));
+		return;
+	}
 
 	if (!p->back || p->back_len != p->len) {
 		result_error(r, "the pipe gave back %zu of %zu bytes: %s", p->back_len, p->len,
@@ -168,13 +229,14 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	unsigned long long phys = 0;
 	struct victims vs = { .hit = -1 };
 	struct wait_timeline tl;
+	bool stuck = false;
 	pthread_t thread;
 	struct stat st;
 	long kb;
 	int ret, err;
 
-	snprintf(path, sizeof(path), "%s/pinned", t->workdir);
-	snprintf(src, sizeof(src), "%s/clone-src", t->workdir);
+	snprintf(path, sizeof(path), "%s/pinned", ctx->dir);
+	snprintf(src, sizeof(src), "%s/clone-src", ctx->dir);
 	result_step(r, "create a %lu MiB file", FILE_LEN >> 20);
 	ret = make_file(path, o->seed, &l.fd);
 	if (ret) {
@@ -228,6 +290,8 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	mu.l = &l;
 	mu.done_fd = eventfd(0, EFD_CLOEXEC);
 	p.addr = l.map + PIN_OFF;
+	p.src_fd = t->slow.fd;
+	p.dev = &t->slow;
 	p.at_release = observe_release;
 	p.arg = &at;
 	result_step(r, "take a %s pin", c->pin->name);
@@ -242,32 +306,45 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		result_error(r, "cannot start the mutator thread");
 		goto out_pin;
 	}
-	if (!wait_done(&mu, p.taken_us + (long long)o->hold_ms * 1000)) {
-		/* Still waiting at the hold's end, as it should be. */
-	} else if (pin_extend(&p)) {
-		/* Returned while pinned: let the freed block be reused under the pin. */
+	/*
+	 * Returned before the pin could go: let the freed block be reused while
+	 * the page is still pinned. A vmsplice hold is extended for that; a
+	 * device's delay is not, so the victims must be in place before it ends.
+	 */
+	if (wait_done(&mu, p.release_at_us) && !refused(m, mu.ret) &&
+	    (!c->pin->extendable || pin_extend(&p))) {
 		early = true;
 		result_step(r, "allocate victims while the page is still pinned");
-		if (phys && !refused(m, mu.ret))
-			victims_create(&vs, t->workdir, phys, VICTIM_UNIT, VICTIM_CAP,
-				       o->seed + 100);
+		if (phys)
+			victims_create(&vs, ctx->dir, phys, VICTIM_UNIT, VICTIM_CAP,
+				       o->seed + 100,
+				       c->pin->extendable ? 0 : p.release_at_us - 5000);
 		pin_let_go(&p);
 	}
-	if (!wait_done(&mu, p.taken_us + (long long)o->hold_ms * 1000 +
-				    (long long)o->wake_limit_s * 1000000 + vs.create_us)) {
-		result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call,
-				o->wake_limit_s);
-		task_describe_group(getpgrp(), r);
-		result_fail(r, "%s never returned: no wake-up %u s after the pin was released",
-			    m->call, o->wake_limit_s);
-		pin_finish(&p);
-		goto out_pin; /* the thread is left; the runner kills the group */
+	if (!wait_done(&mu,
+		       p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us)) {
+		no_wake(r, &p, &mu, thread, o->wake_limit_s);
+		stuck = true;
+		goto out_pin; /* the blocked thread holds i_rwsem: leave the files alone */
 	}
 	pthread_join(thread, NULL);
 	pin_finish(&p);
 
 	if (refused(m, mu.ret)) {
 		result_skip(r, "the filesystem refuses %s: %s", m->call, strerror(-mu.ret));
+		goto out_pin;
+	}
+	if (p.err) {
+		result_error(r, "the %s read from %s failed: %s", c->pin->name, t->slow.path,
+			     strerror(-p.err));
+		goto out_pin;
+	}
+	/* No pin was held as long as planned: nothing about waiting is proven. */
+	if (p.completed_early && !early) {
+		result_error(r,
+			     "the %s read completed before the hold ended: %s is not slow "
+			     "enough",
+			     c->pin->name, t->slow.path);
 		goto out_pin;
 	}
 
@@ -326,6 +403,9 @@ out_pin:
 	if (mu.done_fd >= 0)
 		close(mu.done_fd);
 out:
+	/* Exiting kills the blocked thread; target_close() removes the files. */
+	if (stuck)
+		return;
 	victims_remove(&vs);
 	if (l.map)
 		munmap(l.map, FILE_LEN);

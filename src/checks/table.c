@@ -79,6 +79,37 @@ static const struct check rows[] = {
 		.run = check_devdax_map,
 	},
 	PIN_ALL(pin_vmsplice, "vmsplice", 0),
+	PIN_ALL(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV),
+	PIN_ALL(pin_dio_uring, "uring", NEED_IO_URING | NEED_SLOW_BDEV),
+	PIN_ALL(pin_dio_pread, "pread", NEED_SLOW_BDEV),
+	{
+		.name = "fsdax/uring-register/longterm",
+		.summary =
+			"io_uring IORING_REGISTER_BUFFERS over a 4K page of a DAX file is refused",
+		.target = TARGET_FSDAX,
+		.needs = NEED_IO_URING,
+		.expect =
+			"EOPNOTSUPP: a FOLL_LONGTERM pin of fs-dax memory could never be waited for",
+		.timeout_s = 30,
+		.guards =
+			"check_vma_flags()/vma_is_fsdax() refusing FOLL_LONGTERM (v5.9 "
+			"\"mm/gup: disallow FOLL_LONGTERM GUP-nonfast writing to file-backed mappings\" "
+			"and earlier fsdax checks)",
+		.run = check_fsdax_register,
+	},
+	{
+		.name = "fsdax/uring-register-pmd/longterm",
+		.summary =
+			"io_uring IORING_REGISTER_BUFFERS over a 2M PMD-mapped extent is refused",
+		.target = TARGET_FSDAX,
+		.needs = NEED_IO_URING,
+		.flags = CHECK_PMD,
+		.expect =
+			"EOPNOTSUPP: a FOLL_LONGTERM pin of fs-dax memory could never be waited for",
+		.timeout_s = 30,
+		.guards = "check_vma_flags()/vma_is_fsdax() refusing FOLL_LONGTERM",
+		.run = check_fsdax_register,
+	},
 };
 
 const struct check_table zd_checks = { rows, ARRAY_SIZE(rows) };
@@ -94,6 +125,8 @@ const char *need_name(enum need need)
 		return "libaio";
 	case NEED_LIBPMEM2:
 		return "libpmem2";
+	case NEED_SLOW_BDEV:
+		return "slow-bdev";
 	}
 	return "?";
 }

@@ -26,6 +26,7 @@ enum zd_outcome devdax_target_open(struct target *t, const char *path, const str
 
 	memset(t, 0, sizeof(*t));
 	t->kind = TARGET_DEVDAX;
+	t->slow.fd = -1;
 	snprintf(t->path, sizeof(t->path), "%s", path);
 	if (stat(path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +81,7 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 
 	memset(t, 0, sizeof(*t));
 	t->kind = TARGET_FSDAX;
+	t->slow.fd = -1;
 	t->keep = o->keep;
 	if (!realpath(path, t->path) || stat(t->path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
@@ -163,19 +163,17 @@ not_dax:
 	return ZD_NOTHING_RAN;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path) && errno != ENOENT ? -1 : 0;
-}
-
 void target_close(struct target *t)
 {
+	int ret;
+
+	slowdev_close(&t->slow);
 	if (t->kind != TARGET_FSDAX || !t->workdir[0])
 		return;
 	if (t->keep) {
 		zd_err("kept work directory %s", t->workdir);
-	} else if (nftw(t->workdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS)) {
-		zd_err("%s: cannot remove work directory: %s", t->workdir, strerror(errno));
+	} else if ((ret = zd_remove_tree(t->workdir))) {
+		zd_err("%s: cannot remove work directory: %s", t->workdir, strerror(-ret));
 	}
 	t->workdir[0] = '\0';
 }

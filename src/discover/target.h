@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "discover/slowdev.h"
 #include "zdcheck.h"
 
 enum target_kind {
@@ -41,6 +42,9 @@ struct target {
 	char workdir[PATH_MAX + 32]; /* private directory, removed at the end */
 	bool inode_flag; /* FS_XFLAG_DAX set on workdir (dax=inode) */
 	bool dax; /* files here proven DAX (false only with --allow-non-dax) */
+
+	/* O_DIRECT pins read from here (fd -1 when there is none). */
+	struct slowdev slow;
 	bool keep;
 
 	/* devdax */
@@ -59,6 +63,7 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 				  char *why, size_t len);
 enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
 				   char *why, size_t len);
+/* Removes the work directory and the slow device zdcheck built. */
 void target_close(struct target *t);
 
 /* Work files need this much room on an fs-dax mount. */

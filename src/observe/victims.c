@@ -60,7 +60,7 @@ static int covers(int fd, size_t len, unsigned long long phys, off_t *where)
 }
 
 int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
-		   size_t cap, uint64_t seed)
+		   size_t cap, uint64_t seed, long long deadline_us)
 {
 	long long t0 = now_us();
 	unsigned char *buf;
@@ -77,7 +77,8 @@ int victims_create(struct victims *vs, const char *dir, unsigned long long phys,
 		syncfs(fd);
 		close(fd);
 	}
-	while (vs->n < VICTIMS_MAX && vs->bytes < cap && vs->hit < 0) {
+	while (vs->n < VICTIMS_MAX && vs->bytes < cap && vs->hit < 0 &&
+	       (!deadline_us || now_us() < deadline_us)) {
 		struct victim *v = &vs->v[vs->n];
 		off_t where;
 		int c;
@@ -85,25 +86,32 @@ int victims_create(struct victims *vs, const char *dir, unsigned long long phys,
 		snprintf(v->path, sizeof(v->path), "%s/victim-%d", dir, vs->n);
 		v->seed = seed + (uint64_t)vs->n + 1;
 		v->len = unit;
-		pattern_fill(buf, unit, v->seed, 0);
 		fd = open(v->path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0) {
 			ret = -errno;
 			break;
 		}
 		vs->n++;
-		if (pwrite(fd, buf, unit, 0) != (ssize_t)unit) {
-			ret = errno ? -errno : -EIO;
+		/*
+		 * Allocating is what takes the block; only the victim that got it
+		 * needs data (its own pattern, written before any late DMA lands),
+		 * so the search stays fast enough to beat a device's delay.
+		 */
+		if (fallocate(fd, 0, 0, (off_t)unit)) {
+			ret = -errno;
 			close(fd);
 			break;
 		}
-		c = covers(fd, unit, phys, &where);
-		close(fd);
 		vs->bytes += unit;
+		c = covers(fd, unit, phys, &where);
 		if (c > 0) {
+			pattern_fill(buf, unit, v->seed, 0);
+			if (pwrite(fd, buf, unit, 0) == (ssize_t)unit)
+				v->written = true;
 			vs->hit = vs->n - 1;
 			vs->hit_off = where;
 		}
+		close(fd);
 	}
 	free(buf);
 	vs->create_us = now_us() - t0;
@@ -120,6 +128,9 @@ int victims_verify(const struct victims *vs, struct result *r)
 		const struct victim *v = &vs->v[i];
 		size_t off = 0, at;
 		int fd;
+
+		if (!v->written)
+			continue;
 
 		buf = malloc(v->len);
 		fd = buf ? open(v->path, O_RDONLY | O_CLOEXEC) : -1;
@@ -159,6 +170,22 @@ int victims_owner(const struct victims *vs, const unsigned char *buf, size_t len
 	    pattern_check(buf, len, vs->v[vs->hit].seed, (uint64_t)vs->hit_off) == len)
 		return vs->hit;
 	return -1;
+}
+
+bool victims_holds(const struct victims *vs, int i, off_t off, size_t len, uint64_t seed,
+		   uint64_t pat_off)
+{
+	unsigned char *buf = malloc(len);
+	bool same = false;
+	int fd;
+
+	fd = buf ? open(vs->v[i].path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0 && pread(fd, buf, len, off) == (ssize_t)len)
+		same = pattern_check(buf, len, seed, pat_off) == len;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return same;
 }
 
 void victims_remove(struct victims *vs)

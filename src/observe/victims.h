@@ -2,6 +2,7 @@
 #ifndef ZD_VICTIMS_H
 #define ZD_VICTIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -11,7 +12,7 @@
 /*
  * The corruption probe. After a layout change returned, new files
  * ("victims") are allocated until one of them is given the physical block
- * that was pinned, each filled with its own pattern. A stale pin that
+ * that was pinned; that one is filled with its own pattern. A stale pin that
  * still writes (a delayed O_DIRECT read) then lands in a victim, and one
  * that still reads (vmsplice) returns a victim's bytes.
  */
@@ -21,6 +22,7 @@ struct victim {
 	char path[4200];
 	uint64_t seed;
 	size_t len;
+	bool written; /* holds its pattern (only the one that got the block) */
 };
 
 struct victims {
@@ -37,14 +39,18 @@ int fiemap_phys(int fd, off_t off, unsigned long long *phys);
 
 /*
  * Creates victims of @unit bytes in @dir (after syncfs so that freed blocks
- * are reusable) until one covers @phys or @cap bytes were allocated.
+  * are reusable) until one covers @phys, @cap bytes were allocated, or
+ * now_us() passes @deadline_us (0: no deadline).
  */
 int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
-		   size_t cap, uint64_t seed);
-/* Verifies every victim byte; records each corrupted run in @r. Returns the count. */
+		   size_t cap, uint64_t seed, long long deadline_us);
+/* Verifies every written victim byte; records each corrupted run in @r. Returns the count. */
 int victims_verify(const struct victims *vs, struct result *r);
 /* Which victim's pattern @buf (@len bytes at victim offset @off) holds, or -1. */
 int victims_owner(const struct victims *vs, const unsigned char *buf, size_t len);
+/* Whether victim @i holds at @off the @len bytes of pattern @seed at @pat_off. */
+bool victims_holds(const struct victims *vs, int i, off_t off, size_t len, uint64_t seed,
+		   uint64_t pat_off);
 void victims_remove(struct victims *vs);
 
 #endif

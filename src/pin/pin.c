@@ -7,17 +7,23 @@
 #include "pin/pin.h"
 #include "zdcheck.h"
 
-static void *holder(void *arg)
+static void sleep_until(long long t)
 {
-	struct pin *p = arg;
 	struct timespec ts;
-	long long until = p->taken_us + p->hold_ms * 1000LL, left;
+	long long left;
 
-	while ((left = until - now_us()) > 0) {
+	while ((left = t - now_us()) > 0) {
 		ts.tv_sec = left / 1000000;
 		ts.tv_nsec = (left % 1000000) * 1000;
 		nanosleep(&ts, NULL);
 	}
+}
+
+static void *holder(void *arg)
+{
+	struct pin *p = arg;
+
+	sleep_until(p->observe_at_us);
 	pthread_mutex_lock(&p->lock);
 	while (p->extended)
 		pthread_cond_wait(&p->cond, &p->lock);
@@ -25,7 +31,12 @@ static void *holder(void *arg)
 	pthread_mutex_unlock(&p->lock);
 	if (p->at_release)
 		p->at_release(p->arg);
-	p->release_us = now_us();
+	/* The observation is only worth something if the pin was still there. */
+	if (p->ops->in_flight && !p->ops->in_flight(p))
+		p->completed_early = true;
+	sleep_until(p->release_at_us);
+	/* A device lets go on its own: count from the earliest moment it can. */
+	p->release_us = p->ops->extendable ? now_us() : p->release_at_us;
 	p->ops->release(p);
 	if (!p->released_us)
 		p->released_us = now_us();
@@ -44,6 +55,10 @@ int pin_take(struct pin *p)
 		return ret;
 	if (!p->taken_us)
 		p->taken_us = now_us();
+	if (!p->release_at_us)
+		p->release_at_us = p->taken_us + p->hold_ms * 1000LL;
+	if (!p->observe_at_us)
+		p->observe_at_us = p->release_at_us;
 	ret = pthread_create(&p->holder, NULL, holder, p);
 	if (ret) {
 		/* Without a holder nobody would let go: release right here. */

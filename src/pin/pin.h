@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "discover/slowdev.h"
+
 /*
  * A pin is a page reference taken on a DAX mapping through one of the
  * kernel's routes. It is let go by a holder thread on its own timer, never
@@ -18,6 +20,22 @@ struct pin {
 	unsigned char *addr; /* pinned range, inside a DAX mapping */
 	size_t len;
 	unsigned int hold_ms;
+	int src_fd; /* O_DIRECT pins: the slow device read from */
+
+	/*
+	 * When the holder starts to let go. vmsplice: taken + hold. O_DIRECT:
+	 * the earliest moment the delayed read can complete.
+	 */
+	long long release_at_us;
+	/*
+	 * When the holder looks at the layout change (at_release). Equal to
+	 * release_at_us when we let go ourselves; for a device's delay it is
+	 * well before the earliest completion, so that a late-waking holder
+	 * cannot see a change that correctly finished after the completion.
+	 */
+	long long observe_at_us;
+	bool completed_early; /* O_DIRECT: already done when the holder looked */
+	const struct slowdev *dev; /* O_DIRECT: the slow device, to see reads in flight */
 
 	/* Written by the holder; read after pin_finish(). */
 	long long taken_us; /* the reference is in place */
@@ -34,6 +52,7 @@ struct pin {
 	pthread_t holder;
 	bool holder_running;
 	int fd[2];
+	void *priv; /* the pin's own state (aio context, ring, thread) */
 
 	/* pin_extend() keeps the holder from letting go until pin_let_go(). */
 	pthread_mutex_t lock;
@@ -48,9 +67,13 @@ struct pin_ops {
 	int (*take)(struct pin *p);
 	/* The holder's work after hold_ms: let go, record released_us. */
 	void (*release)(struct pin *p);
+	/* Whether the read is still in flight (O_DIRECT pins only). */
+	bool (*in_flight)(struct pin *p);
+	/* The hold is ours to extend (vmsplice); a device's delay is not. */
+	bool extendable;
 };
 
-extern const struct pin_ops pin_vmsplice;
+extern const struct pin_ops pin_vmsplice, pin_dio_aio, pin_dio_uring, pin_dio_pread;
 
 int pin_take(struct pin *p);
 /*

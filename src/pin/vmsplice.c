@@ -59,4 +59,5 @@ const struct pin_ops pin_vmsplice = {
 	.name = "vmsplice",
 	.take = vmsplice_take,
 	.release = vmsplice_release,
+	.extendable = true,
 };

@@ -25,13 +25,13 @@ struct probe_cache {
 
 static struct probe_cache cache[8];
 
-static void probe_root(char *why, size_t len)
+static void probe_root(const struct target *t, char *why, size_t len)
 {
 	if (geteuid() != 0)
 		snprintf(why, len, "needs root");
 }
 
-static void probe_io_uring(char *why, size_t len)
+static void probe_io_uring(const struct target *t, char *why, size_t len)
 {
 #if HAVE_LIBURING
 	struct io_uring ring;
@@ -46,7 +46,7 @@ static void probe_io_uring(char *why, size_t len)
 #endif
 }
 
-static void probe_libaio(char *why, size_t len)
+static void probe_libaio(const struct target *t, char *why, size_t len)
 {
 #if HAVE_LIBAIO
 	io_context_t ctx = 0;
@@ -61,20 +61,25 @@ static void probe_libaio(char *why, size_t len)
 #endif
 }
 
-static void probe_libpmem2(char *why, size_t len)
+static void probe_libpmem2(const struct target *t, char *why, size_t len)
 {
 	if (!HAVE_LIBPMEM2)
 		snprintf(why, len, "zdcheck was built without libpmem2");
 }
 
-static void (*const probes[])(char *why, size_t len) = {
-	probe_root,
-	probe_io_uring,
-	probe_libaio,
-	probe_libpmem2,
+/* zdcheck builds the device (or opens --pin-device) before the run. */
+static void probe_slow_bdev(const struct target *t, char *why, size_t len)
+{
+	if (!t || t->slow.fd < 0)
+		snprintf(why, len, "%s",
+			 t && t->slow.why[0] ? t->slow.why : "no slow block device was set up");
+}
+
+static void (*const probes[])(const struct target *t, char *why, size_t len) = {
+	probe_root, probe_io_uring, probe_libaio, probe_libpmem2, probe_slow_bdev,
 };
 
-const char *needs_unmet(unsigned int needs)
+const char *needs_unmet(unsigned int needs, const struct target *t)
 {
 	unsigned int bit;
 
@@ -84,7 +89,7 @@ const char *needs_unmet(unsigned int needs)
 		if (!(needs & (1U << bit)))
 			continue;
 		if (!c->done) {
-			probes[bit](c->why, sizeof(c->why));
+			probes[bit](t, c->why, sizeof(c->why));
 			c->done = true;
 		}
 		if (c->why[0])

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "discover/target.h"
 #include "zdcheck.h"
 
 /*
@@ -11,7 +12,7 @@
  * when all are met, else the reason for the first unmet one, e.g.
  * "io_uring unavailable: io_uring_setup: Operation not permitted".
  */
-const char *needs_unmet(unsigned int needs);
+const char *needs_unmet(unsigned int needs, const struct target *t);
 /* Replaces the probe of @need by a fixed answer (NULL: met). For tests. */
 void needs_force(unsigned int need, const char *why);
 

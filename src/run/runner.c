@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,9 +105,15 @@ static bool kill_group(struct run *run, pid_t pgid, struct result *r)
 	return false;
 }
 
-static void child_main(const struct run *run, const struct check *c, struct result *shared)
+static void child_main(const struct run *run, const struct check *c, struct result *shared,
+		       const char *dir)
 {
-	struct check_ctx ctx = { .opt = run->opt, .target = run->target, .res = shared };
+	struct check_ctx ctx = {
+		.opt = run->opt,
+		.target = run->target,
+		.res = shared,
+		.dir = dir,
+	};
 
 	setpgid(0, 0);
 	/* If zdcheck dies, its checks (and the pins they hold) die with it. */
@@ -121,6 +128,7 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 static void run_one(struct run *run, const struct check *c, struct result *res)
 {
 	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
+	char dir[sizeof(run->target->workdir) + 24];
 	struct result *shared;
 	long long t0;
 	siginfo_t si;
@@ -135,6 +143,19 @@ static void run_one(struct run *run, const struct check *c, struct result *res)
 	}
 	result_init(shared);
 
+	/*
+	 * Each check gets its own directory, so whatever a killed or stuck
+	 * check leaves behind cannot collide with the next one.
+	 */
+	dir[0] = '\0';
+	if (run->target && run->target->workdir[0]) {
+		snprintf(dir, sizeof(dir), "%s/%zu", run->target->workdir, run->nresults);
+		if (mkdir(dir, 0700)) {
+			result_error(res, "mkdir %s: %s", dir, strerror(errno));
+			munmap(shared, sizeof(*shared));
+			return;
+		}
+	}
 	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
 	fflush(NULL); /* or the child would flush our buffered output again */
 	t0 = now_us();
@@ -145,7 +166,7 @@ static void run_one(struct run *run, const struct check *c, struct result *res)
 		return;
 	}
 	if (pid == 0)
-		child_main(run, c, shared);
+		child_main(run, c, shared, dir[0] ? dir : NULL);
 	/* Both sides set the group, so kill(-pid) works whichever runs first. */
 	setpgid(pid, pid);
 
@@ -185,6 +206,9 @@ static void run_one(struct run *run, const struct check *c, struct result *res)
 	*res = *shared;
 	munmap(shared, sizeof(*shared));
 
+	/* A stuck task may still hold it; the work directory goes at the end. */
+	if (dir[0] && !run->opt->keep && !run->nstuck)
+		zd_remove_tree(dir);
 	kmsg_collect(&run->kmsg, res);
 	if (res->klog_bad)
 		result_fail(res, "kernel log: %s", res->klog_first_bad);
@@ -228,7 +252,7 @@ int run_checks(struct run *run)
 		if (run->on_start)
 			run->on_start(run->arg, run, c);
 
-		unmet = needs_unmet(c->needs);
+		unmet = needs_unmet(c->needs, run->target);
 		if (unmet)
 			result_skip(&rr->res, "%s", unmet);
 		else

@@ -40,3 +40,15 @@ const char *select_unmatched(const struct options *o, const struct check_table *
 
 	return g ? g : first_unmatched(o->exclude, t);
 }
+
+unsigned int select_needs(const struct options *o, const struct check_table *t,
+			  enum target_kind kind)
+{
+	unsigned int needs = 0;
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if ((t->rows[i].target & kind) && select_wanted(o, t->rows[i].name))
+			needs |= t->rows[i].needs;
+	return needs;
+}

@@ -34,5 +34,21 @@ if [ -n "$(ls -A "$dir")" ]; then
 	fails=$((fails + 1))
 fi
 jq -r '.checks[] | "\(.status) \(.name): \(.reason)"' <<<"$out"
+
+# Ctrl-C in the middle of a run: exit 130 and the work directory is gone.
+"$zd" --allow-non-dax -t 'fsdax/vmsplice*' --hold 500 fsdax "$dir" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" != 130 ]; then
+	echo "FAIL: SIGINT: exit status $rc, expected 130"
+	fails=$((fails + 1))
+fi
+if [ -n "$(ls -A "$dir")" ]; then
+	echo "FAIL: SIGINT left the work directory behind: $(ls -A "$dir")"
+	fails=$((fails + 1))
+fi
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -25,11 +25,21 @@ int main(void)
 	struct result *r = calloc(1, sizeof(*r));
 	unsigned char page[4096], buf[64];
 	struct victims vs;
+	int i;
 
 	EXPECT(mkdtemp(dir) != NULL);
 	/* Physical address 0 is never a file block: every victim is created. */
-	EXPECT(victims_create(&vs, dir, 0, 65536, 3 * 65536, 7) == 0);
+	EXPECT(victims_create(&vs, dir, 0, 65536, 3 * 65536, 7, 0) == 0);
 	EXPECT(vs.n == 3 && vs.hit == -1 && vs.bytes == 3 * 65536);
+	/* Only the victim that gets the pinned block is written; here, all are. */
+	for (i = 0; i < vs.n; i++) {
+		unsigned char *data = malloc(vs.v[i].len);
+
+		pattern_fill(data, vs.v[i].len, vs.v[i].seed, 0);
+		poke(vs.v[i].path, 0, data, vs.v[i].len);
+		vs.v[i].written = true;
+		free(data);
+	}
 	EXPECT(victims_verify(&vs, r) == 0);
 	EXPECT(r->evidence_len == 0);
 

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fsdax/uring-register[-pmd]/longterm: IORING_REGISTER_BUFFERS pins with
+ * FOLL_LONGTERM, a pin that lasts until user space lets go. Break-layouts
+ * cannot wait for that, so GUP must refuse it on fs-dax; accepting it
+ * would let a truncate free blocks a device can still DMA into.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#if HAVE_LIBURING
+#include <liburing.h>
+#endif
+
+#include "checks/check.h"
+#include "map/dax.h"
+#include "map/pattern.h"
+
+#define FILE_LEN (4UL << 20)
+#define EXTENT (2UL << 20)
+
+void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
+{
+#if HAVE_LIBURING
+	const struct target *t = ctx->target;
+	struct result *r = ctx->res;
+	bool pmd = c->flags & CHECK_PMD;
+	char path[sizeof(t->workdir) + 16];
+	struct io_uring ring;
+	unsigned char *map;
+	struct iovec iov;
+	int fd, ret, err;
+
+	snprintf(path, sizeof(path), "%s/longterm", ctx->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0 || fallocate(fd, 0, 0, FILE_LEN)) {
+		result_error(r, "create %s: %s", path, strerror(errno));
+		goto out_fd;
+	}
+	map = dax_map_at(fd, FILE_LEN, EXTENT, pmd ? 0 : 4096, t->dax, &err);
+	if (!map) {
+		result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+		goto out_fd;
+	}
+	pattern_fill(map, FILE_LEN, ctx->opt->seed, 0);
+	ret = io_uring_queue_init(2, &ring, 0);
+	if (ret < 0) {
+		result_error(r, "io_uring_queue_init: %s", strerror(-ret));
+		goto out_map;
+	}
+	iov.iov_base = map + EXTENT;
+	iov.iov_len = pmd ? EXTENT : 4096;
+	result_step(r, "io_uring_register_buffers(%zu bytes of a DAX mapping)", iov.iov_len);
+	ret = io_uring_register_buffers(&ring, &iov, 1);
+	result_value(r, "errno", ret < 0 ? -ret : 0);
+	if (ret == 0) {
+		io_uring_unregister_buffers(&ring);
+		if (t->dax)
+			result_fail(r,
+				    "io_uring accepted a long-term pin (FOLL_LONGTERM) of %zu "
+				    "bytes of fs-dax memory",
+				    iov.iov_len);
+		else
+			result_skip(r, "not applicable: the file is not DAX");
+	} else if (ret == -ENOMEM) {
+		result_error(r, "io_uring_register_buffers: %s (RLIMIT_MEMLOCK too small?)",
+			     strerror(-ret));
+	} else {
+		result_evidence(r, "io_uring_register_buffers refused: %s", strerror(-ret));
+		if (!t->dax)
+			result_skip(r, "not applicable: the file is not DAX");
+		result_pass(r);
+	}
+	io_uring_queue_exit(&ring);
+out_map:
+	munmap(map, FILE_LEN);
+out_fd:
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+#else
+	result_skip(ctx->res, "zdcheck was built without liburing");
+#endif
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_SLOWDEV_H
+#define ZD_SLOWDEV_H
+
+#include <stdbool.h>
+
+/*
+ * A slow, non-DAX block device for O_DIRECT pins: an O_DIRECT read from it
+ * into a DAX mapping holds the pages pinned until the read completes. With
+ * root, zdcheck builds one: a memory-backed null_blk (configfs) under a
+ * device-mapper "delay" target. null_blk's own completion delay would not
+ * do: it copies the data at submission, and the corruption probe needs the
+ * data to land late, when the delay ends.
+ */
+struct slowdev {
+	char path[64]; /* what O_DIRECT reads come from */
+	char inflight[64]; /* its sysfs "inflight": proof that a read was submitted */
+	int fd; /* O_RDONLY | O_DIRECT */
+	unsigned int delay_ms;
+	bool user; /* --pin-device: the user's, never written */
+	char nullb[96]; /* configfs directory of our null_blk, if any */
+	char dm_name[64]; /* our dm-delay device, if any */
+	unsigned long long data_seed; /* the pattern on our device */
+	char why[200]; /* why there is none */
+};
+
+/*
+ * Sets up @sd from @user_dev (may be NULL) or by building one whose reads
+ * take @delay_ms. Returns 0, or -errno with sd->why saying what is missing.
+ */
+int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms,
+		 unsigned long long seed);
+void slowdev_close(struct slowdev *sd);
+/*
+ * Reads submitted to the device and not yet completed: from dm-delay's own
+ * status for our device (the block layer's "inflight" does not count bios
+ * a dm target holds), else from sysfs. -1 when it cannot be known.
+ */
+int slowdev_reads_in_flight(const struct slowdev *sd);
+
+#endif
