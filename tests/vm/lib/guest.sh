@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Boot one guest in QEMU and judge how far it got.  Sourced.
+#
+# Results come back through a virtio-9p share of OUTDIR/<kernel>/: the guest
+# writes its files straight into the host directory, one file per result, so
+# nothing is parsed out of a console stream, and whatever was written before
+# a panic or a hang (status, setup.log, the streamed kernel log, finished
+# reports) is still there afterwards.  The cost is four small modules
+# (netfs, 9pnet, 9pnet_virtio, 9p), all in every Debian kernel.
+
+# Sizes of the emulated NVDIMMs: devdax, ext4, xfs.  mkfs.xfs (xfsprogs 6.1)
+# refuses filesystems under 300 MB, and fsdax keeps its memmap on the device;
+# with a 2 MiB stripe unit (for PMD-aligned extents) its log needs 1 GiB.
+# All the same size: NFIT region numbers do not follow the DIMM order, so
+# the guest takes namespace0.0 for devdax whichever DIMM that is.  The
+# backing files are sparse.
+NVDIMM_SIZES=(1G 1G 1G)
+VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
+
+# guest_run KEY RESDIR INITRD: boots $KBOOT; sets GUEST_RC (qemu's exit code,
+# 124 on timeout) and GUEST_MS (wall clock).
+guest_run() {
+	local key=$1 res=$2 initrd=$3 scratch i t0
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
+	local -a dimms=()
+	for i in "${!NVDIMM_SIZES[@]}"; do
+		# Sparse and fresh for each guest: no state leaks between runs.
+		truncate -s "${NVDIMM_SIZES[$i]}" "$scratch/nv$i"
+		dimms+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$scratch/nv$i,size=${NVDIMM_SIZES[$i]},align=2M"
+			-device "nvdimm,id=nv$i,memdev=m$i")
+	done
+	# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
+	# tsc=reliable: TCG's TSC trips the clocksource watchdog, and marking
+	# it unstable flips static keys at run time (see guest_boot_crashed).
+	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
+	# which the default rate limit would drop.
+	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable"
+	# shellcheck disable=SC2054 # commas are qemu's
+	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
+		-machine pc,nvdimm=on -m 1G,slots=4,maxmem=8G
+		-nodefaults -no-user-config -display none -no-reboot
+		-kernel "$KBOOT" -initrd "$initrd" -append "$append"
+		"${dimms[@]}"
+		-fsdev "local,id=res,path=$res,security_model=none"
+		-device virtio-9p-pci,fsdev=res,mount_tag=results)
+	t0=$(date +%s%N)
+	if [ "$VM_MODE" = shell ]; then
+		log "kernel $key: shell on the console; quit with 'poweroff -f' or Ctrl-a x"
+		GUEST_RC=0
+		"${qemu[@]}" -serial mon:stdio || GUEST_RC=$?
+	else
+		GUEST_RC=0
+		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" \
+			-chardev "file,id=con,path=$res/console.log" -serial chardev:con \
+			</dev/null || GUEST_RC=$?
+	fi
+	# shellcheck disable=SC2034 # read by tests/vm/run
+	GUEST_MS=$((($(date +%s%N) - t0) / 1000000))
+	rm -rf "$scratch"
+}
+
+# guest_verdict RESDIR: empty if the guest ran the tests to the end, else a
+# one-line reason.
+guest_verdict() {
+	local res=$1 status
+	status=$(cat "$res/status" 2>/dev/null || true)
+	case $status in
+	done)	;;
+	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
+	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
+	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
+	tests)	echo "guest died or hung while running zdcheck (qemu exit $GUEST_RC)" ;;
+	*)	echo "guest $status" ;;
+	esac
+}
+
+# guest_boot_crashed RESDIR: the kernel oopsed before /init reached the
+# results share.  Seen under multi-threaded TCG: "Oops: int3" right after
+# "sched_clock: Marking stable", a vCPU running a stale translation of code
+# that text_poke_bp() had already patched back.  That is QEMU's fault, not
+# the kernel's, so tests/vm/run boots such a guest once more.
+guest_boot_crashed() {
+	[ ! -e "$1/status" ] && grep -qE 'Oops|Kernel panic' "$1/console.log" 2>/dev/null
+}

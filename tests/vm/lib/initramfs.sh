@@ -1,0 +1,152 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Build the guest's initramfs from the host's installed Debian packages.
+# Sourced.  The kernel accepts concatenated newc archives, so the image is
+# three parts: the userland (rebuilt every run, it carries zdcheck), the
+# modules of one kernel (cached next to the kernel) and a tiny per-run
+# config.  All parts are uncompressed: under TCG the guest would spend longer
+# decompressing than the host spends copying.
+
+# Modules the guest loads at boot.  Optional ones may be built in or absent
+# (crc32c is a library in 7.x, virtio_pci is a module only in 6.1).
+GUEST_MODULES=(nfit nd_pmem dax_pmem device_dax ext4 configfs null_blk
+	dm_mod dm_delay virtio_pci 9pnet_virtio 9p)
+# Loaded in the background by /init, waited for only where needed.
+GUEST_MODULES_BG=(xfs)
+GUEST_MODULES_OPTIONAL=(crc32c_intel crc32c_generic)
+
+# Host binaries copied into the guest, with their place there.  Real tools go
+# to /usr/{s,}bin; busybox's applet links go to /bin only, so that no copy
+# lands on a busybox link (which would overwrite busybox itself).
+GUEST_BINARIES=(
+	/usr/bin/kmod:/usr/bin/kmod
+	/usr/bin/ndctl:/usr/bin/ndctl
+	/usr/bin/daxctl:/usr/bin/daxctl
+	/usr/sbin/mke2fs:/usr/sbin/mke2fs
+	/usr/sbin/mkfs.xfs:/usr/sbin/mkfs.xfs
+	/usr/sbin/xfs_io:/usr/sbin/xfs_io
+	/usr/sbin/dmsetup:/usr/sbin/dmsetup
+)
+
+cpio_pack() {	# DIR OUT
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$2"
+}
+
+# _copy_libs STAGE FILE...: the ldd closure of FILEs, at the same paths.
+_copy_libs() {
+	local stage=$1 lib
+	shift
+	# "lib => /path (addr)" and "\t/lib64/ld-linux... (addr)"; with several
+	# files ldd also prints "file:" headers, which are skipped.
+	for lib in $(ldd "$@" 2>/dev/null |
+		awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// && NF == 2 {print $1}' | sort -u); do
+		[ -e "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+# initramfs_userland ZDCHECK OUT: busybox, the tools, zdcheck and /init.
+initramfs_userland() {
+	local zd=$1 out=$2 stage e src dst
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-stage.XXXXXX")
+	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,sys,tmp,run,mnt,results}
+	cp /usr/bin/busybox "$stage/bin/busybox"
+	for e in $("$stage/bin/busybox" --list); do
+		[ "$e" = busybox ] || ln -s busybox "$stage/bin/$e"
+	done
+	for e in "${GUEST_BINARIES[@]}"; do
+		src=${e%%:*} dst=${e#*:}
+		cp "$src" "$stage$dst"
+	done
+	for e in modprobe insmod rmmod lsmod depmod modinfo; do
+		ln -s ../bin/kmod "$stage/usr/sbin/$e"
+	done
+	ln -s mke2fs "$stage/usr/sbin/mkfs.ext4"
+	install -m 0755 "$zd" "$stage/usr/bin/zdcheck"
+	_copy_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/mke2fs \
+		"$stage"/usr/sbin/mkfs.xfs "$stage"/usr/sbin/xfs_io "$stage"/usr/sbin/dmsetup
+	cp /etc/mke2fs.conf "$stage/etc/"
+	ldconfig -r "$stage" 2>/dev/null || true
+	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}
+
+# initramfs_modules OUT: the closure of GUEST_MODULES for $KREL/$KROOT,
+# decompressed, with its own modules.dep.  Cached per kernel and module list.
+initramfs_modules() {
+	local out=$1 key stage m line path rel mdir=$KROOT/lib/modules/$KREL
+	key=$(printf '%s\n' 2 "$KREL" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
+		"${GUEST_MODULES_OPTIONAL[@]}" | md5sum | cut -c1-12)
+	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+		return 0
+	fi
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
+	mkdir -p "$stage/lib/modules/$KREL"
+	local -a paths=()
+	# -C /dev/null: the host's /etc/modprobe.d (ndctl installs one) would
+	# otherwise change what gets resolved.
+	for m in "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}"; do
+		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$KROOT" -S "$KREL" \
+			--show-depends "$m" | awk '$1 == "insmod" {print $2}') ||
+			die "module $m not found for $KREL"
+	done
+	for m in "${GUEST_MODULES_OPTIONAL[@]}"; do
+		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$KROOT" -S "$KREL" \
+			--show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}') || true
+	done
+	for path in $(printf '%s\n' "${paths[@]}" | sort -u); do
+		rel=${path#"$mdir"/}
+		mkdir -p "$stage/lib/modules/$KREL/$(dirname "$rel")"
+		case $path in
+		*.xz)	xz -dc "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
+		*.zst)	zstd -dcq "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
+		*)	cp "$path" "$stage/lib/modules/$KREL/$rel" ;;
+		esac
+	done
+	for line in modules.builtin modules.builtin.modinfo modules.order; do
+		[ -e "$mdir/$line" ] && cp "$mdir/$line" "$stage/lib/modules/$KREL/"
+	done
+	# The kernel's config where tools look for it (zdcheck probe reports it).
+	mkdir -p "$stage/boot"
+	for line in "$KROOT/boot/config-$KREL" "$mdir/config"; do
+		[ -e "$line" ] && cp "$line" "$stage/boot/config-$KREL" && break
+	done
+	depmod -b "$stage" "$KREL" || die "depmod of the guest modules failed"
+	cpio_pack "$stage" "$out"
+	echo "$key" > "$out.key"
+	rm -rf "$stage"
+}
+
+# _hook_on VALUE KERNEL: a debug hook given as 1, all, or a list of kernels
+# (ZDCHECK_VM_CRASH=6.12 or 6.1,7) is on for KERNEL.
+_hook_on() {
+	case ",$1," in
+	,1,|,all,|*,"$2",*)	echo 1 ;;
+	*)			echo 0 ;;
+	esac
+}
+
+# initramfs_config OUT KERNEL: per-guest settings for /init, as shell
+# assignments plus one zdcheck argument per line (ash has no arrays).
+initramfs_config() {
+	local out=$1 kernel=$2 stage a
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-conf.XXXXXX")
+	mkdir -p "$stage/etc/zdcheck-vm"
+	{
+		printf 'VM_MODE=%s\n' "$VM_MODE"
+		printf 'VM_FILESYSTEMS="%s"\n' "${FILESYSTEMS[*]}"
+		printf 'VM_CRASH=%s\n' "$(_hook_on "${ZDCHECK_VM_CRASH:-}" "$kernel")"
+		printf 'VM_HANG=%s\n' "$(_hook_on "${ZDCHECK_VM_HANG:-}" "$kernel")"
+		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
+		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
+	} > "$stage/etc/zdcheck-vm/config"
+	: > "$stage/etc/zdcheck-vm/args"
+	for a in "${ZDCHECK_ARGS[@]}"; do
+		printf '%s\n' "$a" >> "$stage/etc/zdcheck-vm/args"
+	done
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}

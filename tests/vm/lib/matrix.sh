@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# Read the guests' JSON reports: print the check x (kernel, target) matrix
+# and compare failures with tests/vm/expected/<kernel>.  Sourced; uses
+# KERNELS and FILESYSTEMS from tests/vm/run.
+
+_targets() { printf '%s\n' devdax "${FILESYSTEMS[@]}"; }
+
+# _results OUTDIR: one TSV line per check: kernel, target, name, status, the
+# first measured value as key=value.  Unreadable reports are left out here
+# and reported by matrix_print.
+_results() {
+	local out=$1 k t f
+	for k in "${KERNELS[@]}"; do
+		for t in $(_targets); do
+			f=$out/$k/$t.json
+			[ -s "$f" ] || continue
+			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
+				[$k, $t, .name, .status,
+				 ((.values // {}) | to_entries | first //
+				  null | if . then "\(.key)=\(.value | tostring)" else "" end)] | @tsv' \
+				"$f" 2>/dev/null || true
+		done
+	done
+}
+
+# matrix_print OUTDIR: the matrix, then every report problem; 1 if any.
+matrix_print() {
+	local out=$1 k t f rc problems=0
+	local -a cols=() dead=()
+	for k in "${KERNELS[@]}"; do
+		for t in $(_targets); do cols+=("$k/$t"); done
+		[ "$(cat "$out/$k/status" 2>/dev/null)" = "done" ] || dead+=("$k")
+	done
+	echo
+	# A guest that did not finish shows "died" where it has no result.
+	_results "$out" | awk -F'\t' -v cols="${cols[*]}" -v dead=" ${dead[*]} " '
+		BEGIN { nc = split(cols, col, " "); w0 = length("check") }
+		{
+			if (!($3 in seen)) { seen[$3] = 1; row[++nr] = $3 }
+			cell[$3, $1 "/" $2] = toupper($4) ($5 != "" ? " " $5 : "")
+			if (length($3) > w0) w0 = length($3)
+		}
+		END {
+			for (c = 1; c <= nc; c++) {
+				w[c] = length(col[c])
+				for (r = 1; r <= nr; r++)
+					if (length(cell[row[r], col[c]]) > w[c])
+						w[c] = length(cell[row[r], col[c]])
+			}
+			printf "%-" w0 "s", "check"
+			for (c = 1; c <= nc; c++) printf "  %-" w[c] "s", col[c]
+			printf "\n"
+			for (r = 1; r <= nr; r++) {
+				printf "%-" w0 "s", row[r]
+				for (c = 1; c <= nc; c++) {
+					v = cell[row[r], col[c]]
+					k = col[c]; sub(/\/.*/, "", k)
+					# devdax/* checks belong to devdax, fsdax/* to ext4, xfs
+					t = col[c]; sub(/.*\//, "", t)
+					mine = (row[r] ~ /^devdax\//) == (t == "devdax")
+					if (v == "") v = (mine && index(dead, " " k " ")) ? "died" : "-"
+					printf "  %-" w[c] "s", v
+				}
+				printf "\n"
+			}
+			if (nr == 0) print "(no results)"
+		}'
+	echo
+	# The report and the exit code must tell the same story (zdcheck's
+	# contract: 0 all passed, 1 a check failed).
+	for k in "${KERNELS[@]}"; do
+		# A guest that did not finish is reported by its verdict.
+		[ "$(cat "$out/$k/status" 2>/dev/null)" = "done" ] || continue
+		for t in $(_targets); do
+			f=$out/$k/$t.json
+			rc=$(cat "$out/$k/$t.rc" 2>/dev/null || echo none)
+			if ! jq -e '.checks and .summary' "$f" >/dev/null 2>&1; then
+				echo "PROBLEM $k $t: no valid JSON report (zdcheck exit $rc); stderr:"
+				tail -n 5 "$out/$k/$t.stderr" 2>/dev/null | sed 's/^/    | /'
+				problems=1
+				continue
+			fi
+			local fails
+			fails=$(jq '.summary.fail' "$f")
+			case $rc in
+			0)	[ "$fails" -eq 0 ] || { echo "PROBLEM $k $t: exit 0 with $fails failed checks"; problems=1; } ;;
+			1)	[ "$fails" -gt 0 ] || { echo "PROBLEM $k $t: exit 1 with no failed check"; problems=1; } ;;
+			77)	# Fine when ZDCHECK-ARGS narrowed the selection.
+				if [ ${#ZDCHECK_ARGS[@]} -eq 0 ]; then
+					echo "PROBLEM $k $t: zdcheck could run nothing (exit 77) in a guest built for it"
+					problems=1
+				fi ;;
+			*)	echo "PROBLEM $k $t: zdcheck exit $rc"; problems=1 ;;
+			esac
+		done
+	done
+	return $problems
+}
+
+# _expected KERNEL: "name target" lines from tests/vm/expected/KERNEL.
+_expected() {
+	local f=$VM_DIR/expected/$1
+	[ -e "$f" ] || return 0
+	sed 's/#.*//' "$f" | awk 'NF >= 2 { print $1, $2 }'
+}
+
+# expectations_check OUTDIR: 1 on a new failure or an expected failure that
+# now passes.  An expected failure that was skipped or not run is only noted.
+expectations_check() {
+	local out=$1 bad=0 k t name status exp
+	local all
+	all=$(_results "$out")
+	for k in "${KERNELS[@]}"; do
+		exp=$(_expected "$k")
+		while IFS=$'\t' read -r _ t name status _; do
+			# An error (zdcheck could not set a check up) is never expected.
+			[ "$status" = fail ] || [ "$status" = error ] || continue
+			if [ "$status" = fail ] && grep -qxF "$name $t" <<<"$exp"; then
+				echo "expected failure: $k $t $name"
+			else
+				echo "NEW FAILURE: $k $t $name"
+				bad=1
+			fi
+		done < <(awk -F'\t' -v k="$k" '$1 == k' <<<"$all")
+		while read -r name t; do
+			[ -n "$name" ] || continue
+			status=$(awk -F'\t' -v k="$k" -v t="$t" -v n="$name" \
+				'$1 == k && $2 == t && $3 == n { print $4 }' <<<"$all")
+			case $status in
+			fail)	;;
+			pass)	echo "EXPECTED FAILURE NOW PASSES: $k $t $name (update tests/vm/expected/$k)"
+				bad=1 ;;
+			*)	echo "note: expected failure not run: $k $t $name (${status:-missing})" ;;
+			esac
+		done <<<"$exp"
+	done
+	return $bad
+}
