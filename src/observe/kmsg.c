@@ -142,7 +142,7 @@ void kmsg_attach(struct result *r, const char *raw, size_t len)
 	result_klog(r, line, kmsg_is_bad(&rec));
 }
 
-static void drain(struct kmsg *k, struct result *r)
+void kmsg_collect(struct kmsg *k, struct result *r)
 {
 	char raw[8192];
 	ssize_t n;
@@ -154,23 +154,11 @@ static void drain(struct kmsg *k, struct result *r)
 		if (n < 0 && errno == EPIPE) {
 			/* The ring wrapped under us: say so rather than pretend. */
 			k->lost++;
-			if (r)
-				result_klog(r, "[zdcheck: kernel log records were lost]", 0);
+			result_klog(r, "[zdcheck: kernel log records were lost]", 0);
 			continue;
 		}
 		if (n <= 0)
 			break;
-		if (r)
-			kmsg_attach(r, raw, n);
+		kmsg_attach(r, raw, n);
 	}
-}
-
-void kmsg_collect(struct kmsg *k, struct result *r)
-{
-	drain(k, r);
-}
-
-void kmsg_skip(struct kmsg *k)
-{
-	drain(k, NULL);
 }

@@ -37,7 +37,5 @@ void kmsg_close(struct kmsg *k);
 void kmsg_mark(struct kmsg *k, const char *fmt, ...) __printf(2, 3);
 /* Reads every record logged since the last call and attaches kernel ones. */
 void kmsg_collect(struct kmsg *k, struct result *r);
-/* Throws away what was logged so far (before the first check). */
-void kmsg_skip(struct kmsg *k);
 
 #endif
