@@ -41,6 +41,9 @@ static const char options_help[] =
 	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
 	"      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
 	"                       as root, zdcheck builds one from null_blk and dm-delay)\n"
+	"      --size BYTES     device-dax window the checks may write (default 64M)\n"
+	"      --destructive    device-dax: do not save the window; allow teardown checks\n"
+	"      --restore FILE   device-dax: put a window back from its journal, run nothing\n"
 	"      --seed N         seed for data patterns (default: from the clock)\n"
 	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
 	"  -V, --version        show version and built-in features\n";
@@ -104,6 +107,7 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		.arg = &rp,
 	};
 	enum zd_outcome out;
+	char why[512];
 	size_t i;
 	int ret;
 
@@ -113,7 +117,14 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		zd_err("runner: %s", strerror(-ret));
 		return ZD_SETUP_BROKEN;
 	}
+	/* The window goes back before the report, which records its crc32. */
+	ret = target_restore(t, why, sizeof(why));
 	report_end(&rp);
+	if (ret) {
+		zd_err("%s; the journal is kept: %s", why, t->journal);
+		run_free(&run);
+		return ZD_SETUP_BROKEN;
+	}
 
 	if (run.interrupted)
 		out = ZD_INTERRUPTED;
@@ -138,6 +149,27 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 	return out;
 }
 
+/* zdcheck devdax --restore JOURNAL DEVICE: put a saved window back, nothing else. */
+static enum zd_outcome restore_window(struct target *t, const char *journal, char *why,
+				      size_t len)
+{
+	int ret = journal_read_id(journal, &t->saved);
+
+	if (ret) {
+		snprintf(why, len, "%s: %s", journal,
+			 ret == -EINVAL ? "not a zdcheck journal" : strerror(-ret));
+		return ZD_USAGE;
+	}
+	snprintf(t->journal, sizeof(t->journal), "%s", journal);
+	t->window = t->saved.length;
+	ret = target_restore(t, why, len);
+	if (ret)
+		return ret == -ENODEV ? ZD_USAGE : ZD_SETUP_BROKEN;
+	printf("restored %s bytes 0-%llu from %s: crc32 %08x verified, journal removed\n",
+	       t->path, t->window - 1, journal, t->crc_after);
+	return ZD_PASSED;
+}
+
 static enum zd_outcome cmd_target(struct options *o, const char *path, enum target_kind kind,
 				  char *why, size_t len)
 {
@@ -151,6 +183,10 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 
 	out = kind == TARGET_FSDAX ? fsdax_target_open(&t, path, o, why, len) :
 				     devdax_target_open(&t, path, o, why, len);
+	if (out == ZD_PASSED && kind == TARGET_DEVDAX && o->restore)
+		return restore_window(&t, o->restore, why, len);
+	if (out == ZD_PASSED && kind == TARGET_DEVDAX)
+		out = devdax_window_open(&t, o, why, len);
 	if (out != ZD_PASSED)
 		return out;
 	/* Reads must outlast the hold; failing to build it only skips those checks. */
@@ -211,8 +247,10 @@ static const struct command commands[] = {
 	  1, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
-	  "libdaxctl. The checks in this version only map and read it: no byte of\n"
-	  "the device is written.\n",
+	  "libdaxctl. Checks write only a window at its start (--size, default 64M),\n"
+	  "which zdcheck first saves to a journal file and writes back at the end,\n"
+	  "also on SIGINT/SIGTERM; 'zdcheck devdax --restore JOURNAL DEVICE' puts it\n"
+	  "back after a crash. --destructive saves nothing.\n",
 	  1, cmd_devdax },
 	{ "list", "", "list the checks (select with -t/-x, --format json, -v for details)",
 	  "Prints one line per check: its name and what it proves. With -v also\n"
@@ -243,6 +281,31 @@ static int parse_uint(const char *opt, const char *s, unsigned long long min,
 	return 0;
 }
 
+/* "64M", "2G", "4096": a byte count with an optional K/M/G suffix. */
+static int parse_size(const char *s, unsigned long long *out, char *why, size_t len)
+{
+	unsigned long long v;
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end == 'K' || *end == 'k')
+		shift = 10;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30;
+	if (shift)
+		end++;
+	if (!*s || *s == '-' || *end || errno || !v || v > (1ULL << 50) >> shift) {
+		snprintf(why, len, "invalid --size '%s': expected bytes, with K, M or G", s);
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
 static int add_glob(const char ***list, size_t *n, const char *glob)
 {
 	const char **l = realloc(*list, (*n + 2) * sizeof(*l));
@@ -263,7 +326,10 @@ enum {
 	OPT_SEED,
 	OPT_WAKE,
 	OPT_NON_DAX,
-	OPT_PIN_DEV
+	OPT_PIN_DEV,
+	OPT_SIZE,
+	OPT_DESTRUCTIVE,
+	OPT_RESTORE,
 };
 
 static const struct option long_options[] = {
@@ -277,6 +343,9 @@ static const struct option long_options[] = {
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
 	{ "pin-device", required_argument, NULL, OPT_PIN_DEV },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -341,6 +410,16 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_PIN_DEV:
 			o->pin_device = optarg;
+			break;
+		case OPT_SIZE:
+			if (parse_size(optarg, &o->size, why, len))
+				return ZD_USAGE;
+			break;
+		case OPT_DESTRUCTIVE:
+			o->destructive = true;
+			break;
+		case OPT_RESTORE:
+			o->restore = optarg;
 			break;
 		case OPT_SEED:
 			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))

@@ -40,6 +40,9 @@ struct options {
 	bool keep;
 	bool allow_non_dax; /* the control run: the same checks on a non-DAX fs */
 	const char *pin_device; /* --pin-device: the user's slow block device */
+	unsigned long long size; /* --size: the device-dax window */
+	bool destructive; /* --destructive: no journal, teardown checks allowed */
+	const char *restore; /* --restore JOURNAL: put a window back, run nothing */
 	unsigned long long seed;
 };
 

@@ -64,5 +64,8 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_register(const struct check *c, struct check_ctx *ctx);
+void check_devdax_data(const struct check *c, struct check_ctx *ctx);
+void check_devdax_pin(const struct check *c, struct check_ctx *ctx);
+void check_devdax_register(const struct check *c, struct check_ctx *ctx);
 
 #endif

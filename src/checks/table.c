@@ -54,6 +54,18 @@
 			GUARDS_WAIT),                                                         \
 		PIN_MUT(pin_, pname, needs_, mut_evict, "evict", EXPECT_EVICT, GUARDS_EVICT)
 
+/* A pin on device-dax memory: taken, held, let go; the data it moved checked. */
+#define DEVDAX_PIN(pin_, pname, needs_, expect_)                                         \
+	{                                                                                \
+		.name = "devdax/" pname "/hold",                                         \
+		.summary = pname " pin on a device-dax page, held and released",         \
+		.target = TARGET_DEVDAX, .needs = needs_, .pin = &pin_,                  \
+		.expect = expect_ "; clean kernel log", .timeout_s = 60,                 \
+		.guards = "device-dax page references (idle at 1; folio refs on faults " \
+			  "since v6.15)",                                                \
+		.run = check_devdax_pin                                                  \
+	}
+
 static const struct check rows[] = {
 	{
 		.name = "fsdax/dax/statx-mapsync",
@@ -77,6 +89,41 @@ static const struct check rows[] = {
 		.timeout_s = 30,
 		.guards = "drivers/dax/device.c check_vma() and dax_get_unmapped_area()",
 		.run = check_devdax_map,
+	},
+	{
+		.name = "devdax/data/pmem2",
+		.summary =
+			"the window written with libpmem2 (non-temporal, persisted) reads back "
+			"the same through a second mapping and from a forked child",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_LIBPMEM2,
+		.expect = "every byte of the window matches the pattern in all three views",
+		.timeout_s = 120,
+		.guards = "device-dax fault paths (dev_dax_huge_fault) mapping the same pages "
+			  "for every mapping and process",
+		.run = check_devdax_data,
+	},
+	DEVDAX_PIN(pin_vmsplice, "vmsplice", 0, "the pipe gives back the page's data"),
+	DEVDAX_PIN(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV,
+		   "the delayed read's data arrives intact in the page"),
+	DEVDAX_PIN(pin_dio_uring, "uring", NEED_IO_URING | NEED_SLOW_BDEV,
+		   "the delayed read's data arrives intact in the page"),
+	DEVDAX_PIN(pin_dio_pread, "pread", NEED_SLOW_BDEV,
+		   "the delayed read's data arrives intact in the page"),
+	{
+		.name = "devdax/uring-register/fixed-read",
+		.summary =
+			"io_uring IORING_REGISTER_BUFFERS on device-dax: accepted or refused "
+			"(observed), and a fixed read through it",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_IO_URING,
+		.expect = "refused, or accepted with a READ_FIXED that lands the right bytes "
+			  "and a clean unregister",
+		.timeout_s = 30,
+		.guards =
+			"io_uring's long-term pin of device-dax pages (accepted since io_uring "
+			"stopped refusing non-shmem file mappings)",
+		.run = check_devdax_register,
 	},
 	PIN_ALL(pin_vmsplice, "vmsplice", 0),
 	PIN_ALL(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV),

@@ -3,12 +3,15 @@
  * A device-dax target is a /dev/daxX.Y character device that libdaxctl knows.
  * Discovery only reads; opening for write is what proves we may use it.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -77,4 +80,131 @@ enum zd_outcome devdax_target_open(struct target *t, const char *path, const str
 		return ZD_NOTHING_RAN;
 	}
 	return ZD_PASSED;
+}
+
+/* Where journals go: $XDG_CACHE_HOME or ~/.cache, else /tmp. */
+static void journal_path(struct target *t)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char dir[PATH_MAX - 128];
+
+	if (xdg && *xdg)
+		snprintf(dir, sizeof(dir), "%s/zdcheck", xdg);
+	else if (home && *home && strcmp(home, "/"))
+		snprintf(dir, sizeof(dir), "%s/.cache/zdcheck", home);
+	else
+		snprintf(dir, sizeof(dir), "/tmp");
+	if (strcmp(dir, "/tmp")) {
+		char parent[PATH_MAX];
+
+		snprintf(parent, sizeof(parent), "%.*s", (int)(strrchr(dir, '/') - dir), dir);
+		mkdir(parent, 0700);
+		if (mkdir(dir, 0700) && errno != EEXIST)
+			snprintf(dir, sizeof(dir), "/tmp");
+	}
+	snprintf(t->journal, sizeof(t->journal), "%s/journal-%s-%d", dir, t->devname, getpid());
+}
+
+/* Somebody else's mapping of the device is worth a warning, not a refusal. */
+static void warn_if_mapped(const struct target *t)
+{
+	char maps[64], line[512], want[80];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	FILE *f;
+
+	snprintf(want, sizeof(want), " /dev/%s\n", t->devname);
+	while (d && (de = readdir(d))) {
+		int pid = atoi(de->d_name);
+
+		if (pid <= 0 || pid == getpid())
+			continue;
+		snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
+		f = fopen(maps, "re");
+		while (f && fgets(line, sizeof(line), f)) {
+			if (strlen(line) > strlen(want) &&
+			    !strcmp(line + strlen(line) - strlen(want), want)) {
+				zd_err("warning: /dev/%s is mapped by process %d; zdcheck saves and "
+				       "restores only its own window",
+				       t->devname, pid);
+				break;
+			}
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+}
+
+enum zd_outcome devdax_window_open(struct target *t, const struct options *o, char *why,
+				   size_t len)
+{
+	unsigned long long want = o->size ? o->size : DEVDAX_WINDOW;
+	int fd, ret;
+
+	t->window = (want + t->align - 1) / t->align * t->align;
+	if (t->window > t->size) {
+		snprintf(why, len, "%s: %llu bytes, smaller than the %llu-byte window (--size)",
+			 t->path, t->size, t->window);
+		return ZD_NOTHING_RAN;
+	}
+	t->destructive = o->destructive;
+	warn_if_mapped(t);
+	if (t->destructive)
+		return ZD_PASSED;
+
+	journal_path(t);
+	snprintf(t->saved.devname, sizeof(t->saved.devname), "%.31s", t->devname);
+	t->saved.major = t->dev_major;
+	t->saved.minor = t->dev_minor;
+	t->saved.offset = 0;
+	t->saved.length = t->window;
+	fd = open(t->path, O_RDWR | O_CLOEXEC);
+	ret = fd < 0 ? -errno : journal_save(t->journal, fd, &t->saved);
+	if (fd >= 0)
+		close(fd);
+	if (ret) {
+		t->saved.length = 0;
+		snprintf(why, len, "cannot save %s's window to %s: %s", t->path, t->journal,
+			 strerror(-ret));
+		return ret == -ENOSPC || ret == -EACCES ? ZD_NOTHING_RAN : ZD_SETUP_BROKEN;
+	}
+	zd_err("saved %s bytes 0-%llu (crc32 %08x) to %s; after a crash: zdcheck devdax "
+	       "--restore %s %s",
+	       t->path, t->window - 1, t->saved.crc, t->journal, t->journal, t->path);
+	return ZD_PASSED;
+}
+
+int target_restore(struct target *t, char *why, size_t len)
+{
+	struct journal_id id;
+	sigset_t block, old;
+	int fd, ret;
+
+	if (t->kind != TARGET_DEVDAX || !t->saved.length || t->restored)
+		return 0;
+	/* Half a restore is worse than none: no Ctrl-C in the middle. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	fd = open(t->path, O_RDWR | O_CLOEXEC);
+	ret = fd < 0 ? -errno :
+		       journal_restore(t->journal, fd, t->dev_major, t->dev_minor, &id, why,
+				       len);
+	if (fd >= 0) {
+		if (!ret)
+			window_crc(fd, 0, t->window, &t->crc_after);
+		close(fd);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret) {
+		if (fd < 0)
+			snprintf(why, len, "%s: %s", t->path, strerror(-ret));
+		return ret;
+	}
+	t->restored = true;
+	unlink(t->journal);
+	return 0;
 }

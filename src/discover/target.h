@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "discover/slowdev.h"
+#include "map/journal.h"
 #include "zdcheck.h"
 
 enum target_kind {
@@ -53,6 +54,12 @@ struct target {
 	unsigned int dev_major, dev_minor;
 	unsigned long long size;
 	unsigned long align;
+	unsigned long long window; /* checks write only in [0, window) */
+	bool destructive; /* --destructive: nothing saved, teardown allowed */
+	struct journal_id saved; /* what the journal holds (length 0: none) */
+	char journal[PATH_MAX];
+	bool restored; /* the window was put back and its crc32 verified */
+	uint32_t crc_after;
 };
 
 /*
@@ -63,6 +70,15 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 				  char *why, size_t len);
 enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
 				   char *why, size_t len);
+/* The device-dax window: sized, and saved to a journal unless destructive. */
+#define DEVDAX_WINDOW (64ULL << 20)
+enum zd_outcome devdax_window_open(struct target *t, const struct options *o, char *why,
+				   size_t len);
+/*
+ * Puts a device-dax window back from its journal and verifies it; returns
+ * 0 (also when there was nothing to restore) or -errno with @why set.
+ */
+int target_restore(struct target *t, char *why, size_t len);
 /* Removes the work directory and the slow device zdcheck built. */
 void target_close(struct target *t);
 

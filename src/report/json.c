@@ -70,6 +70,17 @@ json_object *report_json_target(const struct target *t)
 		add_str(o, "region", t->region);
 		json_object_object_add(o, "size", json_object_new_int64((int64_t)t->size));
 		json_object_object_add(o, "align", json_object_new_int64((int64_t)t->align));
+		json_object_object_add(o, "window", json_object_new_int64((int64_t)t->window));
+		json_object_object_add(o, "destructive",
+				       json_object_new_boolean(t->destructive));
+		add_str(o, "journal", t->saved.length ? t->journal : NULL);
+		json_object_object_add(o, "crc_before",
+				       t->saved.length ? json_object_new_int64(t->saved.crc) :
+							 NULL);
+		json_object_object_add(o, "crc_after",
+				       t->restored ? json_object_new_int64(t->crc_after) :
+						     NULL);
+		json_object_object_add(o, "restored", json_object_new_boolean(t->restored));
 	}
 	return o;
 }

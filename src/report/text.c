@@ -21,8 +21,10 @@ static void text_begin(struct report *rp)
 			t->mnt.fstype, t->mnt.source, dax_mode_name(t->mnt.dax),
 			t->inode_flag ? ", FS_XFLAG_DAX" : "", t->workdir);
 	else if (t)
-		fprintf(rp->out, "target: %s (%s, %llu bytes, align %lu)\n", t->path, t->region,
-			t->size, t->align);
+		fprintf(rp->out,
+			"target: %s (%s, %llu bytes, align %lu), window %llu bytes%s\n",
+			t->path, t->region, t->size, t->align, t->window,
+			t->destructive ? ", destructive" : ", saved to its journal");
 	if (rp->run->kmsg.note[0])
 		fprintf(rp->out, "note: %s\n", rp->run->kmsg.note);
 }
@@ -66,6 +68,12 @@ static void text_end(struct report *rp)
 	if (run->interrupted)
 		fprintf(rp->out, "interrupted: %zu of %zu checks ran\n", run->nresults,
 			run->nselected);
+	if (run->target && run->target->restored)
+		fprintf(rp->out,
+			"window: %llu bytes restored from the journal, crc32 %08x %s\n",
+			run->target->window, run->target->crc_after,
+			run->target->crc_after == run->target->saved.crc ? "as before" :
+									   "CHANGED");
 	if (run->count[STATUS_ERROR])
 		fprintf(rp->out, "%u errors: zdcheck could not set those checks up\n",
 			run->count[STATUS_ERROR]);

@@ -46,6 +46,9 @@ expect 2 "invalid --timeout 'abc'" -- --timeout abc list
 expect 2 "invalid --timeout '0'" -- --timeout 0 list
 expect 2 "invalid --hold '-5'" -- --hold -5 list
 expect 2 "invalid --seed '12x'" -- --seed 12x list
+expect 2 "invalid --size '0'" -- --size 0 list
+expect 2 "invalid --size '64Q'" -- --size 64Q list
+expect 2 "option '--restore' needs an argument" -- devdax /dev/null --restore
 expect 2 "no check matches 'fsdax/nonsense'" -- -t fsdax/nonsense list
 expect 2 "no check matches 'nope'" -- list -x nope
 expect 2 'fsdax: expected PATH, got 0 arguments' -- fsdax
