@@ -27,6 +27,7 @@ GUEST_BINARIES=(
 	/usr/sbin/mkfs.xfs:/usr/sbin/mkfs.xfs
 	/usr/sbin/xfs_io:/usr/sbin/xfs_io
 	/usr/sbin/dmsetup:/usr/sbin/dmsetup
+	/usr/bin/daxio:/usr/bin/daxio
 )
 
 cpio_pack() {	# DIR OUT
