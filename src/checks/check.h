@@ -18,8 +18,11 @@ enum need {
 	NEED_LIBAIO = 1 << 2,
 	NEED_LIBPMEM2 = 1 << 3,
 	NEED_SLOW_BDEV = 1 << 4, /* a slow non-DAX block device for O_DIRECT pins */
+	NEED_DESTRUCTIVE = 1 << 5, /* --destructive: it disables or rewrites the device */
 };
-#define NEED_ALL (NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV)
+#define NEED_ALL                                                                    \
+	(NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV | \
+	 NEED_DESTRUCTIVE)
 
 struct check_ctx {
 	const struct options *opt;
@@ -67,5 +70,6 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx);
 void check_devdax_data(const struct check *c, struct check_ctx *ctx);
 void check_devdax_pin(const struct check *c, struct check_ctx *ctx);
 void check_devdax_register(const struct check *c, struct check_ctx *ctx);
+void check_devdax_teardown(const struct check *c, struct check_ctx *ctx);
 
 #endif

@@ -125,6 +125,36 @@ static const struct check rows[] = {
 			"stopped refusing non-shmem file mappings)",
 		.run = check_devdax_register,
 	},
+	/* Last of the device-dax checks: they are the ones that can take a kernel down. */
+	{
+		.name = "devdax/teardown/disable-mapped",
+		.summary = "disable the device (unbind) while it is mapped; re-enable it",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		.expect =
+			"the old mapping raises SIGBUS, a new mmap fails, the re-enabled device "
+			"maps and keeps its data; clean kernel log",
+		.timeout_s = 60,
+		.guards =
+			"kill_dev_dax() zapping user mappings on unbind; dax_alive() in dax_mmap",
+		.run = check_devdax_teardown,
+	},
+	{
+		.name = "devdax/teardown/disable-pinned",
+		.summary = "disable the device while a vmsplice pin holds one of its pages; "
+			   "let go after; re-enable it",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		.pin = &pin_vmsplice,
+		.expect =
+			"disable waits or not (observed); SIGBUS on the old mapping; releasing the "
+			"pin afterwards is harmless; the re-enabled device works; clean kernel log",
+		.timeout_s = 60,
+		.guards =
+			"page references outliving their dev_pagemap (unbind does not wait for "
+			"GUP pins)",
+		.run = check_devdax_teardown,
+	},
 	PIN_ALL(pin_vmsplice, "vmsplice", 0),
 	PIN_ALL(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV),
 	PIN_ALL(pin_dio_uring, "uring", NEED_IO_URING | NEED_SLOW_BDEV),
@@ -174,6 +204,8 @@ const char *need_name(enum need need)
 		return "libpmem2";
 	case NEED_SLOW_BDEV:
 		return "slow-bdev";
+	case NEED_DESTRUCTIVE:
+		return "destructive";
 	}
 	return "?";
 }

@@ -75,8 +75,15 @@ static void probe_slow_bdev(const struct target *t, char *why, size_t len)
 			 t && t->slow.why[0] ? t->slow.why : "no slow block device was set up");
 }
 
+static void probe_destructive(const struct target *t, char *why, size_t len)
+{
+	if (!t || !t->destructive)
+		snprintf(why, len, "needs --destructive: it disables the device");
+}
+
 static void (*const probes[])(const struct target *t, char *why, size_t len) = {
-	probe_root, probe_io_uring, probe_libaio, probe_libpmem2, probe_slow_bdev,
+	probe_root,	probe_io_uring,	 probe_libaio,
+	probe_libpmem2, probe_slow_bdev, probe_destructive,
 };
 
 const char *needs_unmet(unsigned int needs, const struct target *t)
@@ -107,3 +114,4 @@ void needs_force(unsigned int need, const char *why)
 }
 
 _Static_assert(NEED_ALL >> ARRAY_SIZE(probes) == 0, "every need has a probe");
+_Static_assert(ARRAY_SIZE(probes) <= ARRAY_SIZE(cache), "every probe has a cache slot");

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * devdax/teardown/disable-mapped and -pinned: disable the device through
+ * libdaxctl (driver unbind) while zdcheck maps it, and, in the second, while
+ * a vmsplice pin holds one of its pages. Unbind zaps user mappings
+ * (kill_dev_dax()): the next access must raise SIGBUS and a new mmap must
+ * fail. It does not wait for page references, so the pin is let go after
+ * the device is gone: the put then reaches pages whose pgmap is being torn
+ * down, the case the kernel must survive. Whether disable waited is
+ * reported; re-enabling must give back a working device with its data.
+ * Destructive: run only with --destructive.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <daxctl/libdaxctl.h>
+
+#include "checks/check.h"
+#include "map/pattern.h"
+
+#define PAGE 4096UL
+
+static sigjmp_buf fault_env;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(fault_env, 1);
+}
+
+/* Reads one byte; true if that raised SIGBUS. */
+static bool faults(volatile unsigned char *p)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	volatile bool hit = false;
+	unsigned char sink;
+
+	sigaction(SIGBUS, &sa, &old);
+	if (sigsetjmp(fault_env, 1) == 0) {
+		sink = *p;
+		(void)sink;
+	} else {
+		hit = true;
+	}
+	sigaction(SIGBUS, &old, NULL);
+	return hit;
+}
+
+static struct daxctl_dev *find_dev(struct daxctl_ctx *ctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(ctx, region)
+		daxctl_dev_foreach(region, dev)
+			if (!strcmp(daxctl_dev_get_devname(dev), name))
+				return dev;
+	return NULL;
+}
+
+/* After enable, devtmpfs brings the node back; give it a moment. */
+static int reopen(const char *path)
+{
+	int i, fd = -1;
+
+	for (i = 0; i < 200 && fd < 0; i++) {
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			usleep(10000);
+	}
+	return fd;
+}
+
+static void reenable(struct result *r, struct daxctl_dev *dev, const struct target *t,
+		     uint64_t seed)
+{
+	unsigned char *map;
+	int fd, ret;
+
+	result_step(r, "daxctl_dev_enable_devdax()");
+	ret = daxctl_dev_enable_devdax(dev);
+	if (ret) {
+		result_fail(r, "re-enabling %s failed: %s", t->devname, strerror(-ret));
+		return;
+	}
+	fd = reopen(t->path);
+	if (fd < 0) {
+		result_fail(r, "%s did not come back after re-enabling: %s", t->path,
+			    strerror(errno));
+		return;
+	}
+	map = mmap(NULL, t->align, PROT_READ, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		result_fail(r, "mapping %s after re-enabling: %s", t->path, strerror(errno));
+	} else {
+		if (pattern_check(map, PAGE, seed, 0) != PAGE)
+			result_fail(r,
+				    "after disable and enable the device's first page lost its "
+				    "data");
+		munmap(map, t->align);
+	}
+	close(fd);
+}
+
+void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	struct result *r = ctx->res;
+	struct pin p = { .ops = &pin_vmsplice, .len = PAGE, .hold_ms = ctx->opt->hold_ms };
+	bool pinned = c->pin != NULL;
+	struct daxctl_ctx *dctx = NULL;
+	struct daxctl_dev *dev;
+	unsigned char *map, *again;
+	long long t0, t1;
+	int fd, ret;
+
+	fd = open(t->path, O_RDWR | O_CLOEXEC);
+	if (fd < 0 || daxctl_new(&dctx)) {
+		result_error(r, "open %s / libdaxctl: %s", t->path, strerror(errno));
+		goto out_fd;
+	}
+	daxctl_set_log_priority(dctx, 0);
+	dev = find_dev(dctx, t->devname);
+	if (!dev) {
+		result_error(r, "libdaxctl does not know %s", t->devname);
+		goto out_fd;
+	}
+	map = mmap(NULL, t->align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		result_fail(r, "mapping %s: %s", t->path, strerror(errno));
+		goto out_fd;
+	}
+	pattern_fill(map, PAGE, ctx->opt->seed, 0);
+	if (pinned) {
+		p.addr = map;
+		result_step(r, "take a vmsplice pin");
+		ret = pin_take(&p);
+		if (ret) {
+			result_error(r, "vmsplice pin not taken: %s", strerror(-ret));
+			goto out_map;
+		}
+	}
+
+	result_step(r, "daxctl_dev_disable() while %s", pinned ? "pinned" : "mapped");
+	t0 = now_us();
+	ret = daxctl_dev_disable(dev);
+	t1 = now_us();
+	result_value(r, "disable_us", t1 - t0);
+	if (pinned)
+		result_value(r, "disable_waited", p.release_us && t1 >= p.release_us);
+	if (ret) {
+		/* Refusing to unbind a device in use is a legitimate answer. */
+		result_evidence(r, "disable refused: %s", strerror(-ret));
+		result_value(r, "disabled", 0);
+		if (pinned)
+			pin_finish(&p);
+		result_pass(r);
+		goto out_map;
+	}
+	result_value(r, "disabled", 1);
+
+	result_step(r, "touch the old mapping");
+	if (!faults(map))
+		result_fail(r, "the mapping still worked after the device was disabled");
+	result_step(r, "mmap the disabled device");
+	again = mmap(NULL, t->align, PROT_READ, MAP_SHARED, fd, 0);
+	result_value(r, "mmap_errno", again == MAP_FAILED ? errno : 0);
+	if (again != MAP_FAILED) {
+		result_fail(r, "a new mapping of the disabled device succeeded");
+		munmap(again, t->align);
+	}
+	if (pinned) {
+		/* The pages' last references go away after their device did. */
+		result_step(r, "let go of the pin after the disable");
+		pin_finish(&p);
+		if (p.back_len != PAGE)
+			result_evidence(r, "the pipe gave back %zu bytes: %s", p.back_len,
+					strerror(-p.err));
+	}
+	munmap(map, t->align);
+	close(fd);
+	fd = -1;
+	reenable(r, dev, t, ctx->opt->seed);
+	result_pass(r);
+	goto out_fd;
+out_map:
+	munmap(map, t->align);
+out_fd:
+	free(p.back);
+	if (fd >= 0)
+		close(fd);
+	if (dctx)
+		daxctl_unref(dctx);
+}
