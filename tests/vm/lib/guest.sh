@@ -71,7 +71,12 @@ guest_verdict() {
 	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
 	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
 	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
-	tests)	echo "guest died or hung while running zdcheck (qemu exit $GUEST_RC)" ;;
+	tests)	# zdcheck marks the kernel log before each check: name the culprit.
+		local last
+		last=$(sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$res/kmsg.txt" 2>/dev/null |
+			tail -n 1)
+		echo "guest died or hung while running zdcheck${last:+, during check $last}" \
+			"(qemu exit $GUEST_RC)" ;;
 	*)	echo "guest $status" ;;
 	esac
 }

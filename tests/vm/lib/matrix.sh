@@ -14,13 +14,15 @@ _results() {
 	local out=$1 k t f
 	for k in "${KERNELS[@]}"; do
 		for t in $(_targets); do
-			f=$out/$k/$t.json
-			[ -s "$f" ] || continue
-			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
-				[$k, $t, .name, .status,
-				 ((.values // {}) | to_entries | first //
-				  null | if . then "\(.key)=\(.value | tostring)" else "" end)] | @tsv' \
-				"$f" 2>/dev/null || true
+			# devdax-teardown.json: the destructive pass the guest runs last.
+			for f in "$out/$k/$t.json" "$out/$k/$t-teardown.json"; do
+				[ -s "$f" ] || continue
+				jq -r --arg k "$k" --arg t "$t" '.checks[]? |
+					[$k, $t, .name, .status,
+					 ((.values // {}) | to_entries | first //
+					  null | if . then "\(.key)=\(.value | tostring)" else "" end)] |
+					@tsv' "$f" 2>/dev/null || true
+			done
 		done
 	done
 }
@@ -74,26 +76,29 @@ matrix_print() {
 		# A guest that did not finish is reported by its verdict.
 		[ "$(cat "$out/$k/status" 2>/dev/null)" = "done" ] || continue
 		for t in $(_targets); do
-			f=$out/$k/$t.json
-			rc=$(cat "$out/$k/$t.rc" 2>/dev/null || echo none)
+		for base in "$t" "$t-teardown"; do
+			f=$out/$k/$base.json
+			[ "$base" = "$t" ] || [ -e "$out/$k/$base.rc" ] || continue
+			rc=$(cat "$out/$k/$base.rc" 2>/dev/null || echo none)
 			if ! jq -e '.checks and .summary' "$f" >/dev/null 2>&1; then
-				echo "PROBLEM $k $t: no valid JSON report (zdcheck exit $rc); stderr:"
-				tail -n 5 "$out/$k/$t.stderr" 2>/dev/null | sed 's/^/    | /'
+				echo "PROBLEM $k $base: no valid JSON report (zdcheck exit $rc); stderr:"
+				tail -n 5 "$out/$k/$base.stderr" 2>/dev/null | sed 's/^/    | /'
 				problems=1
 				continue
 			fi
 			local fails
 			fails=$(jq '.summary.fail' "$f")
 			case $rc in
-			0)	[ "$fails" -eq 0 ] || { echo "PROBLEM $k $t: exit 0 with $fails failed checks"; problems=1; } ;;
-			1)	[ "$fails" -gt 0 ] || { echo "PROBLEM $k $t: exit 1 with no failed check"; problems=1; } ;;
+			0)	[ "$fails" -eq 0 ] || { echo "PROBLEM $k $base: exit 0 with $fails failed checks"; problems=1; } ;;
+			1)	[ "$fails" -gt 0 ] || { echo "PROBLEM $k $base: exit 1 with no failed check"; problems=1; } ;;
 			77)	# Fine when ZDCHECK-ARGS narrowed the selection.
 				if [ ${#ZDCHECK_ARGS[@]} -eq 0 ]; then
-					echo "PROBLEM $k $t: zdcheck could run nothing (exit 77) in a guest built for it"
+					echo "PROBLEM $k $base: zdcheck could run nothing (exit 77) in a guest built for it"
 					problems=1
 				fi ;;
-			*)	echo "PROBLEM $k $t: zdcheck exit $rc"; problems=1 ;;
+			*)	echo "PROBLEM $k $base: zdcheck exit $rc"; problems=1 ;;
 			esac
+		done
 		done
 	done
 	return $problems
