@@ -33,6 +33,7 @@ struct check_ctx {
 
 enum check_flags {
 	CHECK_PMD = 1 << 0, /* pin inside a 2M extent mapped at a 2M-aligned address */
+	CHECK_ALIGN_1G = 1 << 1, /* devdax/align: 1G instead of 4K */
 };
 
 /*
@@ -71,5 +72,6 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx);
 void check_devdax_pin(const struct check *c, struct check_ctx *ctx);
 void check_devdax_register(const struct check *c, struct check_ctx *ctx);
 void check_devdax_teardown(const struct check *c, struct check_ctx *ctx);
+void check_devdax_align(const struct check *c, struct check_ctx *ctx);
 
 #endif

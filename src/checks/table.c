@@ -125,7 +125,32 @@ static const struct check rows[] = {
 			"stopped refusing non-shmem file mappings)",
 		.run = check_devdax_register,
 	},
-	/* Last of the device-dax checks: they are the ones that can take a kernel down. */
+	/* Destructive, and last: these reconfigure or unbind the device. */
+	{
+		.name = "devdax/align/4k",
+		.summary = "reconfigure the device to 4K alignment, map, store and pin there, "
+			   "and put the alignment back",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		.expect =
+			"4K-aligned mappings work, stores read back, a vmsplice pin takes and "
+			"lets go; the original alignment comes back",
+		.timeout_s = 60,
+		.guards = "dev_dax align attribute and the PTE fault path (dev_dax_huge_fault)",
+		.run = check_devdax_align,
+	},
+	{
+		.name = "devdax/align/1g",
+		.summary = "the same at 1G alignment, where the region allows it",
+		.target = TARGET_DEVDAX,
+		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		.flags = CHECK_ALIGN_1G,
+		.expect = "1G-aligned mappings work, a 4K mapping is refused, a pin takes and "
+			  "lets go; the original alignment comes back",
+		.timeout_s = 60,
+		.guards = "PUD faults of device-dax (__dev_dax_pud_fault)",
+		.run = check_devdax_align,
+	},
 	{
 		.name = "devdax/teardown/disable-mapped",
 		.summary = "disable the device (unbind) while it is mapped; re-enable it",
