@@ -29,11 +29,15 @@ APT_OPTS=(
 	-q
 )
 
-# _host_archive SUITE: the URI the host's apt configuration serves SUITE/main from.
+# _host_archive SUITE: the URI the host's apt configuration serves SUITE/main
+# from. apt-cache only lists sources whose indexes were fetched, so a fresh
+# machine's lists are updated once (its sources are left as they are).
 _host_archive() {
-	apt-cache policy 2>/dev/null |
-		awk -v s="$1/main" '$3 == s && $2 ~ /^https?:/ { print $2; found = 1; exit }
-			END { exit !found }'
+	# shellcheck disable=SC2016 # an awk program
+	local policy='$3 == s && $2 ~ /^https?:/ { print $2; found = 1; exit } END { exit !found }'
+	apt-cache policy 2>/dev/null | awk -v s="$1/main" "$policy" && return 0
+	apt-get update -qq >/dev/null 2>&1 || true
+	apt-cache policy 2>/dev/null | awk -v s="$1/main" "$policy"
 }
 
 _apt_ready=
