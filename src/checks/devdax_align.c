@@ -15,24 +15,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <daxctl/libdaxctl.h>
-
-#include "checks/check.h"
+#include "checks/devdax.h"
 #include "map/pattern.h"
 
 #define PAGE 4096UL
-
-static struct daxctl_dev *find_dev(struct daxctl_ctx *ctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	daxctl_region_foreach(ctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (!strcmp(daxctl_dev_get_devname(dev), name))
-				return dev;
-	return NULL;
-}
 
 static int set_align(struct daxctl_dev *dev, unsigned long align)
 {
@@ -44,18 +30,6 @@ static int set_align(struct daxctl_dev *dev, unsigned long align)
 	return daxctl_dev_enable_devdax(dev) ?: ret;
 }
 
-static int reopen(const char *path)
-{
-	int i, fd = -1;
-
-	for (i = 0; i < 200 && fd < 0; i++) {
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			usleep(10000);
-	}
-	return fd;
-}
-
 /* Map, store, pin and refuse at @align, as devdax/map and /hold do at 2M. */
 static void exercise(struct result *r, const struct target *t, unsigned long align,
 		     uint64_t seed, unsigned int hold_ms)
@@ -63,7 +37,7 @@ static void exercise(struct result *r, const struct target *t, unsigned long ali
 	struct pin p = { .ops = &pin_vmsplice, .len = PAGE, .hold_ms = hold_ms };
 	unsigned char *map;
 	void *bad;
-	int fd = reopen(t->path);
+	int fd = devdax_reopen(t->path);
 
 	if (fd < 0) {
 		result_fail(r, "%s did not come back at %lu alignment: %s", t->path, align,
@@ -116,7 +90,7 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 		return;
 	}
 	daxctl_set_log_priority(dctx, 0);
-	dev = find_dev(dctx, t->devname);
+	dev = devdax_find(dctx, t->devname);
 	if (!dev) {
 		result_error(r, "libdaxctl does not know %s", t->devname);
 		goto out;

@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "checks/check.h"
+#include "checks/devdax.h"
 #include "map/pattern.h"
 
 #define PAGE 4096UL
@@ -30,18 +30,9 @@ void check_devdax_pin(const struct check *c, struct check_ctx *ctx)
 	size_t bad;
 	int fd, ret;
 
-	fd = open(t->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		result_error(r, "open %s: %s", t->path, strerror(errno));
+	map = devdax_map_head(t, r, &fd);
+	if (!map)
 		return;
-	}
-	map = mmap(NULL, t->align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %lu bytes of %s: %s", t->align, t->path,
-			    strerror(errno));
-		close(fd);
-		return;
-	}
 	pattern_fill(map, PAGE, ctx->opt->seed, 0);
 	p.addr = map;
 	p.src_fd = t->slow.fd;
@@ -86,6 +77,5 @@ void check_devdax_pin(const struct check *c, struct check_ctx *ctx)
 	result_pass(r);
 out:
 	free(p.back);
-	munmap(map, t->align);
-	close(fd);
+	devdax_unmap_head(t, map, fd);
 }

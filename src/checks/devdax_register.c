@@ -20,7 +20,7 @@
 #include <liburing.h>
 #endif
 
-#include "checks/check.h"
+#include "checks/devdax.h"
 #include "map/pattern.h"
 
 #define PAGE 4096UL
@@ -85,17 +85,9 @@ void check_devdax_register(const struct check *c, struct check_ctx *ctx)
 	struct iovec iov;
 	int fd, ret;
 
-	fd = open(t->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		result_error(r, "open %s: %s", t->path, strerror(errno));
+	map = devdax_map_head(t, r, &fd);
+	if (!map)
 		return;
-	}
-	map = mmap(NULL, t->align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %lu bytes of %s: %s", t->align, t->path,
-			    strerror(errno));
-		goto out_fd;
-	}
 	memset(map, 0, PAGE);
 	ret = io_uring_queue_init(2, &ring, 0);
 	if (ret < 0) {
@@ -123,9 +115,7 @@ void check_devdax_register(const struct check *c, struct check_ctx *ctx)
 	io_uring_queue_exit(&ring);
 	result_pass(r);
 out_map:
-	munmap(map, t->align);
-out_fd:
-	close(fd);
+	devdax_unmap_head(t, map, fd);
 #else
 	result_skip(ctx->res, "zdcheck was built without liburing");
 #endif

@@ -20,9 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include <daxctl/libdaxctl.h>
-
-#include "checks/check.h"
+#include "checks/devdax.h"
 #include "map/pattern.h"
 
 #define PAGE 4096UL
@@ -52,31 +50,6 @@ static bool faults(volatile unsigned char *p)
 	return hit;
 }
 
-static struct daxctl_dev *find_dev(struct daxctl_ctx *ctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	daxctl_region_foreach(ctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (!strcmp(daxctl_dev_get_devname(dev), name))
-				return dev;
-	return NULL;
-}
-
-/* After enable, devtmpfs brings the node back; give it a moment. */
-static int reopen(const char *path)
-{
-	int i, fd = -1;
-
-	for (i = 0; i < 200 && fd < 0; i++) {
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			usleep(10000);
-	}
-	return fd;
-}
-
 static void reenable(struct result *r, struct daxctl_dev *dev, const struct target *t,
 		     uint64_t seed)
 {
@@ -89,7 +62,7 @@ static void reenable(struct result *r, struct daxctl_dev *dev, const struct targ
 		result_fail(r, "re-enabling %s failed: %s", t->devname, strerror(-ret));
 		return;
 	}
-	fd = reopen(t->path);
+	fd = devdax_reopen(t->path);
 	if (fd < 0) {
 		result_fail(r, "%s did not come back after re-enabling: %s", t->path,
 			    strerror(errno));
@@ -126,7 +99,7 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 		goto out_fd;
 	}
 	daxctl_set_log_priority(dctx, 0);
-	dev = find_dev(dctx, t->devname);
+	dev = devdax_find(dctx, t->devname);
 	if (!dev) {
 		result_error(r, "libdaxctl does not know %s", t->devname);
 		goto out_fd;
