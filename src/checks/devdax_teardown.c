@@ -93,21 +93,18 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	long long t0, t1;
 	int fd, ret;
 
-	fd = open(t->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || daxctl_new(&dctx)) {
-		result_error(r, "open %s / libdaxctl: %s", t->path, strerror(errno));
-		goto out_fd;
+	map = devdax_map_head(t, r, &fd);
+	if (!map)
+		return;
+	if (daxctl_new(&dctx)) {
+		result_error(r, "libdaxctl: %s", strerror(errno));
+		goto out_map;
 	}
 	daxctl_set_log_priority(dctx, 0);
 	dev = devdax_find(dctx, t->devname);
 	if (!dev) {
 		result_error(r, "libdaxctl does not know %s", t->devname);
-		goto out_fd;
-	}
-	map = mmap(NULL, t->align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %s: %s", t->path, strerror(errno));
-		goto out_fd;
+		goto out_map;
 	}
 	pattern_fill(map, PAGE, ctx->opt->seed, 0);
 	if (pinned) {
@@ -156,18 +153,15 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 			result_evidence(r, "the pipe gave back %zu bytes: %s", p.back_len,
 					strerror(-p.err));
 	}
-	munmap(map, t->align);
-	close(fd);
-	fd = -1;
+	/* Our mapping and descriptor go before the device comes back. */
+	devdax_unmap_head(t, map, fd);
+	map = NULL;
 	reenable(r, dev, t, ctx->opt->seed);
 	result_pass(r);
-	goto out_fd;
 out_map:
-	munmap(map, t->align);
-out_fd:
+	if (map)
+		devdax_unmap_head(t, map, fd);
 	free(p.back);
-	if (fd >= 0)
-		close(fd);
 	if (dctx)
 		daxctl_unref(dctx);
 }
