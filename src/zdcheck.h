@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "config.h"
 
@@ -57,6 +58,12 @@ const char *zd_features(void);
 void zd_err(const char *fmt, ...) __printf(1, 2);
 void zd_info(int level, const char *fmt, ...) __printf(2, 3);
 extern int zd_verbose;
+
+/*
+ * Reads a small text file (sysfs, procfs) into @buf, NUL-terminated.
+ * Returns the byte count or -errno.
+ */
+ssize_t zd_read_text(const char *path, char *buf, size_t len);
 
 /* rm -rf, without following symlinks. Returns 0 or -errno. */
 int zd_remove_tree(const char *path);

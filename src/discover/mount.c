@@ -113,17 +113,10 @@ int mount_parse_line(char *line, struct mount_info *m)
 
 static bool bdev_supports_dax(unsigned int major, unsigned int minor)
 {
-	char path[64], c = '0';
-	int fd;
+	char path[64], buf[8];
 
 	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/dax", major, minor);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	if (read(fd, &c, 1) != 1)
-		c = '0';
-	close(fd);
-	return c == '1';
+	return zd_read_text(path, buf, sizeof(buf)) > 0 && buf[0] == '1';
 }
 
 /*

@@ -35,11 +35,13 @@ static int write_attr(const char *dir, const char *attr, const char *val)
 	return ret;
 }
 
+/* Building a slow device needs device-mapper: all of it is under this. */
+#if HAVE_LIBDEVMAPPER
 /* A memory-backed null_blk, so reads return what we wrote. Returns its index. */
 static int nullb_create(struct slowdev *sd)
 {
 	char size[128], idx[16] = "";
-	int fd, ret;
+	int ret;
 
 	snprintf(sd->nullb, sizeof(sd->nullb), NULLB_CONFIGFS "/zdcheck-%d", getpid());
 	if (mkdir(sd->nullb, 0700)) {
@@ -63,14 +65,9 @@ static int nullb_create(struct slowdev *sd)
 		return ret;
 	}
 	snprintf(size, sizeof(size), "%s/index", sd->nullb);
-	fd = open(size, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || read(fd, idx, sizeof(idx) - 1) <= 0) {
-		ret = -errno;
-		if (fd >= 0)
-			close(fd);
+	ret = (int)zd_read_text(size, idx, sizeof(idx));
+	if (ret <= 0)
 		return ret ? ret : -EIO;
-	}
-	close(fd);
 	return atoi(idx);
 }
 
@@ -92,7 +89,6 @@ static int fill(const char *dev, unsigned long long seed)
 	return ret;
 }
 
-#if HAVE_LIBDEVMAPPER
 /* dm-delay on top: reads wait @delay_ms, writes do not. Returns the dev_t. */
 static int dm_delay_create(struct slowdev *sd, const char *under, unsigned int *maj,
 			   unsigned int *min)
@@ -246,11 +242,11 @@ void slowdev_close(struct slowdev *sd)
 int slowdev_reads_in_flight(const struct slowdev *sd)
 {
 	char buf[64] = "";
-	int fd, n = -1;
 
 #if HAVE_LIBDEVMAPPER
 	if (sd->dm_name[0]) {
 		struct dm_task *dmt = dm_task_create(DM_DEVICE_STATUS);
+		int n = -1;
 		uint64_t start, length;
 		char *type = NULL, *params = NULL;
 
@@ -265,11 +261,5 @@ int slowdev_reads_in_flight(const struct slowdev *sd)
 		return n;
 	}
 #endif
-	fd = open(sd->inflight, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) > 0)
-		n = atoi(buf);
-	close(fd);
-	return n;
+	return zd_read_text(sd->inflight, buf, sizeof(buf)) > 0 ? atoi(buf) : -1;
 }

@@ -12,23 +12,7 @@
 #include <unistd.h>
 
 #include "observe/task.h"
-
-static ssize_t read_file(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	if (n < 0)
-		n = -errno;
-	else
-		buf[n] = '\0';
-	close(fd);
-	return n;
-}
+#include "zdcheck.h"
 
 /* /proc/PID/stat: "pid (comm) S ppid pgrp ..."; comm may hold spaces and ')'. */
 static int parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp)
@@ -51,7 +35,7 @@ char task_state(pid_t pid, pid_t tid)
 	pid_t pgrp;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	if (read_file(path, buf, sizeof(buf)) <= 0 ||
+	if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
 	    parse_stat(buf, comm, sizeof(comm), &state, &pgrp))
 		return 0;
 	return state;
@@ -64,11 +48,11 @@ static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 	pid_t pgrp;
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	if (read_file(path, stat, sizeof(stat)) <= 0 ||
+	if (zd_read_text(path, stat, sizeof(stat)) <= 0 ||
 	    parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
 		return;
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", pid, tid);
-	if (read_file(path, wchan, sizeof(wchan)) <= 0)
+	if (zd_read_text(path, wchan, sizeof(wchan)) <= 0)
 		snprintf(wchan, sizeof(wchan), "?");
 	result_evidence(r, "task %d/%d (%s) state %c wchan %s", pid, tid, comm, state,
 			wchan[0] && strcmp(wchan, "0") ? wchan : "-");
@@ -77,7 +61,7 @@ static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 
 	/* Root only; on other kernels and users the wchan above has to do. */
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, tid);
-	if (read_file(path, stack, sizeof(stack)) <= 0)
+	if (zd_read_text(path, stack, sizeof(stack)) <= 0)
 		return;
 	for (line = strtok_r(stack, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		result_evidence(r, "    %s", line);
@@ -116,7 +100,7 @@ int task_describe_group(pid_t pgid, struct result *r)
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		if (read_file(path, buf, sizeof(buf)) <= 0 ||
+		if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
 		    parse_stat(buf, comm, sizeof(comm), &state, &pgrp) || pgrp != pgid)
 			continue;
 		describe_process(pid, r, &dstate);
