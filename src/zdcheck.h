@@ -64,6 +64,8 @@ extern int zd_verbose;
  * Returns the byte count or -errno.
  */
 ssize_t zd_read_text(const char *path, char *buf, size_t len);
+/* Writes @text to a sysfs, configfs or procfs attribute; 0 or -errno. */
+int zd_write_text(const char *path, const char *text);
 
 /* rm -rf, without following symlinks. Returns 0 or -errno. */
 int zd_remove_tree(const char *path);

@@ -46,6 +46,7 @@ struct check {
 	const char *summary;
 	enum target_kind target;
 	unsigned int needs; /* enum need */
+	unsigned int uses; /* enum need: set up if possible, not required */
 	const struct pin_ops *pin; /* NULL: no pin */
 	const struct mutation *mutation; /* NULL: no layout change */
 	unsigned int flags; /* enum check_flags */

@@ -1,130 +1,144 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * devdax/align/4k and devdax/align/1g: reconfigure the device to another
- * alignment through libdaxctl (disable, set align, enable), check that
- * mapping follows it (aligned mappings work, stores read back, a length
- * that is not a multiple is refused, a vmsplice pin takes and lets go),
- * and put the original alignment back. Destructive: the device is
- * unbound twice.
+ * alignment (mutate/devalign.c: libdaxctl on dynamic regions, a fresh
+ * namespace claim through libndctl on static pmem), run the device-dax
+ * mapping and pin checks there -- the same rows of the table, on the
+ * reconfigured device -- and put the original alignment back. The 4K
+ * device is served by PTE faults, the 1G one by PUD faults
+ * (__dev_dax_pud_fault), paths a 2M device never takes. Destructive: a
+ * namespace claim rewrites the info block, and the pins write the device.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "checks/devdax.h"
-#include "map/pattern.h"
+#include "mutate/devalign.h"
+#include "run/needs.h"
 
 #define PAGE 4096UL
 
-static int set_align(struct daxctl_dev *dev, unsigned long align)
+/* The rows repeated at each alignment: the mapping and the pin checks. */
+static bool repeated(const struct check *row)
 {
-	int ret = daxctl_dev_disable(dev);
-
-	if (!ret)
-		ret = daxctl_dev_set_align(dev, align);
-	/* Enable in any case: a device left disabled is worse than a refusal. */
-	return daxctl_dev_enable_devdax(dev) ?: ret;
+	return row->target == TARGET_DEVDAX &&
+	       (row->run == check_devdax_map || row->run == check_devdax_pin);
 }
 
-/* Map, store, pin and refuse at @align, as devdax/map and /hold do at 2M. */
-static void exercise(struct result *r, const struct target *t, unsigned long align,
-		     uint64_t seed, unsigned int hold_ms)
+static void add_sub_evidence(const char *line, size_t n, void *arg)
 {
-	struct pin p = { .ops = &pin_vmsplice, .len = PAGE, .hold_ms = hold_ms };
-	unsigned char *map;
-	void *bad;
-	int fd = devdax_reopen(t->path);
+	result_evidence(arg, "  %.*s", (int)n, line);
+}
 
-	if (fd < 0) {
-		result_fail(r, "%s did not come back at %lu alignment: %s", t->path, align,
-			    strerror(errno));
-		return;
+/* Runs @row on the reconfigured device and folds its verdict into @r. */
+static bool run_at(struct result *r, struct result *sub, const struct check *row,
+		   const struct target *at, const struct check_ctx *ctx)
+{
+	struct check_ctx sctx = *ctx;
+	const char *why = needs_unmet(row->needs, at);
+	char vals[256] = "";
+	size_t off = 0;
+	unsigned int i;
+
+	if (why) {
+		result_evidence(r, "at %lu: %s SKIP: %s", at->align, row->name, why);
+		return false;
 	}
-	map = mmap(NULL, align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %lu bytes at %lu alignment: %s", align, align,
-			    strerror(errno));
-		goto out;
+	result_init(sub);
+	sctx.target = at;
+	sctx.res = sub;
+	result_step(r, "%s at %lu alignment", row->name, at->align);
+	row->run(row, &sctx);
+	for (i = 0; i < sub->nvalues && off < sizeof(vals); i++)
+		off += snprintf(vals + off, sizeof(vals) - off, " %s=%lld", sub->values[i].name,
+				sub->values[i].value);
+	result_evidence(r, "at %lu: %s %s%s%s%s", at->align, row->name,
+			status_name(sub->status), sub->reason[0] ? ": " : "", sub->reason,
+			vals);
+	text_for_each_line(sub->evidence, sub->evidence_len, add_sub_evidence, r);
+	switch (sub->status) {
+	case STATUS_PASS:
+		return true;
+	case STATUS_SKIP:
+		return false;
+	case STATUS_FAIL:
+		result_fail(r, "at %lu alignment, %s: %s", at->align, row->name, sub->reason);
+		return false;
+	default:
+		result_error(r, "at %lu alignment, %s could not run: %s", at->align, row->name,
+			     sub->reason[0] ? sub->reason : "no verdict");
+		return false;
 	}
-	if ((unsigned long)map & (align - 1))
-		result_fail(r, "mapping at %p is not %lu-aligned", (void *)map, align);
-	pattern_fill(map, PAGE, seed, 0);
-	if (pattern_check(map, PAGE, seed, 0) != PAGE)
-		result_fail(r, "stores at %lu alignment did not read back", align);
-	p.addr = map;
-	if (pin_take(&p)) {
-		result_fail(r, "vmsplice pin at %lu alignment not taken", align);
-	} else {
-		pin_finish(&p);
-		if (p.back_len != PAGE || pattern_check(p.back, PAGE, seed, 0) != PAGE)
-			result_fail(r, "the pipe gave back wrong data at %lu alignment", align);
-	}
-	free(p.back);
-	munmap(map, align);
-	if (align > PAGE) {
-		bad = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
-		if (bad != MAP_FAILED) {
-			result_fail(r, "a one-page mapping succeeded at %lu alignment", align);
-			munmap(bad, PAGE);
-		}
-	}
-out:
-	close(fd);
 }
 
 void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
-	struct result *r = ctx->res;
-	unsigned long want = c->flags & CHECK_ALIGN_1G ? 1UL << 30 : PAGE, orig;
-	struct daxctl_ctx *dctx;
-	struct daxctl_dev *dev;
+	struct result *r = ctx->res, *sub;
+	unsigned long want = c->flags & CHECK_ALIGN_1G ? 1UL << 30 : PAGE, align;
+	unsigned long long size;
+	const struct result_value *fault;
+	struct target *at;
+	char how[256] = "";
+	unsigned int passed = 0;
+	size_t i;
 	int ret;
 
-	if (daxctl_new(&dctx)) {
-		result_error(r, "libdaxctl: %s", strerror(errno));
+	result_value(r, "align", (long long)want);
+	result_step(r, "reconfigure %s to %lu alignment", t->devname, want);
+	ret = devalign_set(t->devname, want, how, sizeof(how));
+	if (ret) {
+		if (devalign_get(t->devname, &align, &size) || align != t->align)
+			result_fail(r,
+				    "%s did not come back at %lu alignment after a refused "
+				    "change to %lu: %s",
+				    t->devname, t->align, want, how);
+		else
+			result_skip(r, "%s cannot be aligned to %lu: %s (%s)", t->devname, want,
+				    how, strerror(-ret));
 		return;
 	}
-	daxctl_set_log_priority(dctx, 0);
-	dev = devdax_find(dctx, t->devname);
-	if (!dev) {
-		result_error(r, "libdaxctl does not know %s", t->devname);
-		goto out;
+	result_evidence(r, "reconfigured through %s", how);
+	if (devalign_get(t->devname, &align, &size) || align != want) {
+		result_fail(r, "%s reports alignment %lu after being set to %lu", t->devname,
+			    align, want);
+		goto restore;
 	}
-	orig = daxctl_dev_get_align(dev);
-	result_value(r, "align", (long long)want);
-	if (t->size % want) {
-		result_skip(r, "%s's %llu bytes are not a multiple of %lu: no %lu alignment",
-			    t->devname, t->size, want, want);
-		goto out;
-	}
-	result_step(r, "reconfigure %s to %lu alignment", t->devname, want);
-	ret = set_align(dev, want);
-	if (ret) {
-		/* The region decides what it supports; -EINVAL is its answer. */
-		if (daxctl_dev_get_align(dev) != orig)
-			set_align(dev, orig);
-		result_skip(r,
-			    "%s's alignment cannot be set to %lu through libdaxctl (%s): "
-			    "on a static pmem region the namespace fixes it",
-			    t->devname, want, strerror(-ret));
-		goto out;
-	}
-	if (daxctl_dev_get_align(dev) != want)
-		result_fail(r, "%s reports alignment %lu after setting %lu", t->devname,
-			    daxctl_dev_get_align(dev), want);
-	exercise(r, t, want, ctx->opt->seed, ctx->opt->hold_ms);
 
-	result_step(r, "put %s back to %lu alignment", t->devname, orig);
-	ret = set_align(dev, orig);
-	if (ret || daxctl_dev_get_align(dev) != orig)
+	at = malloc(sizeof(*at));
+	sub = malloc(sizeof(*sub));
+	if (!at || !sub) {
+		result_error(r, "out of memory");
+		goto out_free;
+	}
+	*at = *t;
+	at->align = align;
+	at->size = size;
+	at->window = size < t->window ? size : t->window;
+	for (i = 0; i < zd_checks.n; i++) {
+		if (!repeated(&zd_checks.rows[i]))
+			continue;
+		if (!run_at(r, sub, &zd_checks.rows[i], at, ctx))
+			continue;
+		passed++;
+		fault = result_get_value(sub, "fault_size");
+		if (fault)
+			result_value(r, "fault_size", fault->value);
+	}
+	result_value(r, "passed", passed);
+out_free:
+	free(at);
+	free(sub);
+restore:
+	result_step(r, "put %s back to %lu alignment", t->devname, t->align);
+	ret = devalign_set(t->devname, t->align, how, sizeof(how));
+	if (ret || devalign_get(t->devname, &align, &size) || align != t->align)
 		result_fail(r, "%s could not be put back to %lu alignment: %s", t->devname,
-			    orig, strerror(-ret));
+			    t->align, how);
+	else if (size != t->size)
+		result_fail(r, "%s came back with %llu bytes instead of %llu", t->devname, size,
+			    t->size);
 	result_pass(r);
-out:
-	daxctl_unref(dctx);
 }

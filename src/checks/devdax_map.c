@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * devdax/map/alignment: device-dax maps only whole device pages (check_vma()
- * refuses unaligned VMAs and private mappings). This check maps read-only
- * and never stores, so it is safe on a device that holds data.
+ * refuses unaligned VMAs and private mappings), and serves every fault at
+ * exactly its alignment: a smaller fault gets SIGBUS, a larger one falls
+ * back (__dev_dax_{pte,pmd,pud}_fault()). Where the kernel log can show the
+ * size a fault was served at, it must be the alignment. This check maps
+ * read-only and never stores, so it is safe on a device that holds data.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,6 +14,7 @@
 #include <unistd.h>
 
 #include "checks/check.h"
+#include "observe/faults.h"
 
 /* Returns 0 if the mapping succeeded (and was unmapped), else errno. */
 static int try_map(int fd, size_t len, int flags)
@@ -28,7 +32,9 @@ void check_devdax_map(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	volatile unsigned char *p;
+	struct fault_watch fw;
 	unsigned char sink;
+	long fault;
 	int fd, err;
 
 	fd = open(t->path, O_RDONLY | O_CLOEXEC);
@@ -48,9 +54,21 @@ void check_devdax_map(const struct check *c, struct check_ctx *ctx)
 	if ((unsigned long)p & (t->align - 1))
 		result_fail(r, "mapping at %p is not %lu-aligned", (void *)p, t->align);
 	result_step(r, "read first and last byte of the mapping");
+	fault_watch_start(&fw);
 	sink = p[0];
+	fault = fault_watch_stop(&fw, t->devname);
 	sink ^= p[t->align - 1];
 	(void)sink;
+	if (fault) {
+		result_value(r, "fault_size", fault);
+		if (fault != (long)t->align)
+			result_fail(r,
+				    "the first read was served by a %ld-byte fault on a device "
+				    "aligned to %lu",
+				    fault, t->align);
+	} else {
+		result_evidence(r, "fault size %s", fw.why);
+	}
 	munmap((void *)p, t->align);
 
 	result_step(r, "mmap(MAP_PRIVATE)");

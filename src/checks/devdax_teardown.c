@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * devdax/teardown/disable-mapped and -pinned: disable the device through
- * libdaxctl (driver unbind) while zdcheck maps it, and, in the second, while
- * a vmsplice pin holds one of its pages. Unbind zaps user mappings
+ * libdaxctl (driver unbind) while zdcheck maps it, and, in the others, while
+ * a pin holds one of its pages: a vmsplice reference, or an O_DIRECT read
+ * into the page queued behind dm-delay. Unbind zaps user mappings
  * (kill_dev_dax()): the next access must raise SIGBUS and a new mmap must
  * fail. It does not wait for page references, so the pin is let go after
- * the device is gone: the put then reaches pages whose pgmap is being torn
- * down, the case the kernel must survive. Whether disable waited is
- * reported; re-enabling must give back a working device with its data.
- * Destructive: run only with --destructive.
+ * the device is gone -- the pipe is closed, or the delayed read lands in
+ * the page and its bio unpins it: the put then reaches pages whose pgmap
+ * is being torn down, the case the kernel must survive. Whether disable
+ * waited is reported; re-enabling must give back a working device with
+ * the data it had before the disable. Destructive: only with --destructive.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,8 +52,13 @@ static bool faults(volatile unsigned char *p)
 	return hit;
 }
 
+/*
+ * @late: the seed of an O_DIRECT read that was still queued when the device
+ * went away (0: none). Its data landing after the disable is what unbind
+ * not waiting means; it is reported, not judged.
+ */
 static void reenable(struct result *r, struct daxctl_dev *dev, const struct target *t,
-		     uint64_t seed)
+		     uint64_t seed, uint64_t late)
 {
 	unsigned char *map;
 	int fd, ret;
@@ -72,10 +79,17 @@ static void reenable(struct result *r, struct daxctl_dev *dev, const struct targ
 	if (map == MAP_FAILED) {
 		result_fail(r, "mapping %s after re-enabling: %s", t->path, strerror(errno));
 	} else {
-		if (pattern_check(map, PAGE, seed, 0) != PAGE)
+		if (late && pattern_check(map, PAGE, late, 0) == PAGE) {
+			result_value(r, "late_read_landed", 1);
+			result_evidence(r, "the O_DIRECT read queued before the disable "
+					   "landed in the device's memory after it");
+		} else if (pattern_check(map, PAGE, seed, 0) != PAGE) {
 			result_fail(r,
 				    "after disable and enable the device's first page lost its "
 				    "data");
+		} else if (late) {
+			result_value(r, "late_read_landed", 0);
+		}
 		munmap(map, t->align);
 	}
 	close(fd);
@@ -85,7 +99,7 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
-	struct pin p = { .ops = &pin_vmsplice, .len = PAGE, .hold_ms = ctx->opt->hold_ms };
+	struct pin p = { .ops = c->pin, .len = PAGE, .hold_ms = ctx->opt->hold_ms };
 	bool pinned = c->pin != NULL;
 	struct daxctl_ctx *dctx = NULL;
 	struct daxctl_dev *dev;
@@ -109,10 +123,12 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	pattern_fill(map, PAGE, ctx->opt->seed, 0);
 	if (pinned) {
 		p.addr = map;
-		result_step(r, "take a vmsplice pin");
+		p.src_fd = t->slow.fd;
+		p.dev = &t->slow;
+		result_step(r, "take a %s pin", c->pin->name);
 		ret = pin_take(&p);
 		if (ret) {
-			result_error(r, "vmsplice pin not taken: %s", strerror(-ret));
+			result_error(r, "%s pin not taken: %s", c->pin->name, strerror(-ret));
 			goto out_map;
 		}
 	}
@@ -122,7 +138,10 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	ret = daxctl_dev_disable(dev);
 	t1 = now_us();
 	result_value(r, "disable_us", t1 - t0);
-	if (pinned)
+	if (pinned && p.ops->in_flight)
+		/* The read still queued: disable did not wait for the pin. */
+		result_value(r, "disable_waited", !p.ops->in_flight(&p));
+	else if (pinned)
 		result_value(r, "disable_waited", p.release_us && t1 >= p.release_us);
 	if (ret) {
 		/* Refusing to unbind a device in use is a legitimate answer. */
@@ -147,16 +166,20 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	}
 	if (pinned) {
 		/* The pages' last references go away after their device did. */
-		result_step(r, "let go of the pin after the disable");
+		result_step(r, "let go of the %s pin after the disable", c->pin->name);
 		pin_finish(&p);
-		if (p.back_len != PAGE)
+		if (p.err)
+			result_evidence(r, "the %s read ended with: %s", c->pin->name,
+					strerror(-p.err));
+		if (p.ops->extendable && p.back_len != PAGE)
 			result_evidence(r, "the pipe gave back %zu bytes: %s", p.back_len,
 					strerror(-p.err));
 	}
 	/* Our mapping and descriptor go before the device comes back. */
 	devdax_unmap_head(t, map, fd);
 	map = NULL;
-	reenable(r, dev, t, ctx->opt->seed);
+	reenable(r, dev, t, ctx->opt->seed,
+		 pinned && !c->pin->extendable && !t->slow.user ? t->slow.data_seed : 0);
 	result_pass(r);
 out_map:
 	if (map)

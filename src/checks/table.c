@@ -66,6 +66,24 @@
 		.run = check_devdax_pin                                                  \
 	}
 
+/* Disable the device while a pin of this route holds one of its pages. */
+#define DEVDAX_TEARDOWN(pin_, pname, needs_, while_)                                                                  \
+	{                                                                                                             \
+		.name = "devdax/teardown/disable-" pname,                                                             \
+		.summary = "disable the device while " while_ "; let go after; "                                      \
+			   "re-enable it",                                                                            \
+		.target = TARGET_DEVDAX, .needs = NEED_ROOT | NEED_DESTRUCTIVE | needs_,                              \
+		.pin = &pin_,                                                                                         \
+		.expect =                                                                                             \
+			"disable waits or not (observed); SIGBUS on the old mapping; "                                \
+			"letting go afterwards is harmless; the re-enabled device "                                   \
+			"works; clean kernel log", /* Done in a second; a kernel that lost the read costs no more. */ \
+			.timeout_s = 30,                                                                              \
+		.guards = "page references outliving their dev_pagemap (unbind does "                                 \
+			  "not wait for GUP pins)",                                                                   \
+		.run = check_devdax_teardown                                                                          \
+	}
+
 static const struct check rows[] = {
 	{
 		.name = "fsdax/dax/statx-mapsync",
@@ -84,7 +102,8 @@ static const struct check rows[] = {
 		.summary = "device-dax mmap honours the device alignment and refuses "
 			   "MAP_PRIVATE (read-only, no data touched)",
 		.target = TARGET_DEVDAX,
-		.expect = "aligned MAP_SHARED mapping reads; MAP_PRIVATE and a length "
+		.expect = "aligned MAP_SHARED mapping reads, its fault served at the alignment "
+			  "(seen as root through dynamic debug); MAP_PRIVATE and a length "
 			  "that is not a multiple of the alignment fail with EINVAL",
 		.timeout_s = 30,
 		.guards = "drivers/dax/device.c check_vma() and dax_get_unmapped_area()",
@@ -128,15 +147,17 @@ static const struct check rows[] = {
 	/* Destructive, and last: these reconfigure or unbind the device. */
 	{
 		.name = "devdax/align/4k",
-		.summary = "reconfigure the device to 4K alignment, map, store and pin there, "
-			   "and put the alignment back",
+		.summary = "reconfigure the device to 4K alignment, run the mapping and pin "
+			   "checks there, and put the alignment back",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
-		.expect =
-			"4K-aligned mappings work, stores read back, a vmsplice pin takes and "
-			"lets go; the original alignment comes back",
-		.timeout_s = 60,
-		.guards = "dev_dax align attribute and the PTE fault path (dev_dax_huge_fault)",
+		/* for the pin checks it repeats */
+		.uses = NEED_LIBAIO | NEED_IO_URING | NEED_SLOW_BDEV,
+		.expect = "the device takes 4K (libdaxctl, or a libndctl namespace claim); "
+			  "devdax/map/alignment and devdax/*/hold pass at 4K with 4K faults; "
+			  "the original alignment and size come back",
+		.timeout_s = 120,
+		.guards = "dev_dax align and the PTE fault path (__dev_dax_pte_fault)",
 		.run = check_devdax_align,
 	},
 	{
@@ -144,10 +165,12 @@ static const struct check rows[] = {
 		.summary = "the same at 1G alignment, where the region allows it",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		/* for the pin checks it repeats */
+		.uses = NEED_LIBAIO | NEED_IO_URING | NEED_SLOW_BDEV,
 		.flags = CHECK_ALIGN_1G,
-		.expect = "1G-aligned mappings work, a 4K mapping is refused, a pin takes and "
-			  "lets go; the original alignment comes back",
-		.timeout_s = 60,
+		.expect = "the mapping and pin checks pass at 1G with 1G faults; the original "
+			  "alignment and size come back (SKIP when the region offers no 1G)",
+		.timeout_s = 120,
 		.guards = "PUD faults of device-dax (__dev_dax_pud_fault)",
 		.run = check_devdax_align,
 	},
@@ -164,22 +187,9 @@ static const struct check rows[] = {
 			"kill_dev_dax() zapping user mappings on unbind; dax_alive() in dax_mmap",
 		.run = check_devdax_teardown,
 	},
-	{
-		.name = "devdax/teardown/disable-pinned",
-		.summary = "disable the device while a vmsplice pin holds one of its pages; "
-			   "let go after; re-enable it",
-		.target = TARGET_DEVDAX,
-		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
-		.pin = &pin_vmsplice,
-		.expect =
-			"disable waits or not (observed); SIGBUS on the old mapping; releasing the "
-			"pin afterwards is harmless; the re-enabled device works; clean kernel log",
-		.timeout_s = 60,
-		.guards =
-			"page references outliving their dev_pagemap (unbind does not wait for "
-			"GUP pins)",
-		.run = check_devdax_teardown,
-	},
+	DEVDAX_TEARDOWN(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV,
+			"an O_DIRECT read into one of its pages is queued"),
+	DEVDAX_TEARDOWN(pin_vmsplice, "vmsplice", 0, "a vmsplice pin holds one of its pages"),
 	PIN_ALL(pin_vmsplice, "vmsplice", 0),
 	PIN_ALL(pin_dio_aio, "aio", NEED_LIBAIO | NEED_SLOW_BDEV),
 	PIN_ALL(pin_dio_uring, "uring", NEED_IO_URING | NEED_SLOW_BDEV),

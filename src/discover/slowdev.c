@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #if HAVE_LIBDEVMAPPER
@@ -23,16 +24,9 @@
 static int write_attr(const char *dir, const char *attr, const char *val)
 {
 	char path[160];
-	int fd, ret = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (write(fd, val, strlen(val)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
+	return zd_write_text(path, val);
 }
 
 /* Building a slow device needs device-mapper: all of it is under this. */
@@ -220,20 +214,55 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 	return 0;
 }
 
-void slowdev_close(struct slowdev *sd)
+/* How long zdcheck waits for the kernel to let go of the devices it built. */
+#define CLOSE_WAIT_MS 10000
+
+static void remove_devices(struct slowdev *sd)
 {
-	if (sd->fd >= 0)
-		close(sd->fd);
-	sd->fd = -1;
 #if HAVE_LIBDEVMAPPER
 	if (sd->dm_name[0])
 		dm_remove(sd->dm_name);
 #endif
-	sd->dm_name[0] = '\0';
 	if (sd->nullb[0]) {
 		write_attr(sd->nullb, "power", "0");
 		rmdir(sd->nullb);
 	}
+}
+
+void slowdev_close(struct slowdev *sd)
+{
+	pid_t pid;
+	int i, status;
+
+	if (sd->fd >= 0)
+		close(sd->fd);
+	sd->fd = -1;
+	if (sd->dm_name[0] || sd->nullb[0]) {
+		/*
+		 * Removing the devices waits for every I/O they hold. A kernel
+		 * that lost one (it oopsed copying a read into memory that went
+		 * away under it, say) would keep zdcheck in D state for good, so
+		 * a child removes them and is left behind if it does not return.
+		 */
+		pid = fork();
+		if (pid == 0) {
+			remove_devices(sd);
+			_exit(0);
+		}
+		for (i = 0; pid > 0 && i < CLOSE_WAIT_MS / 10; i++) {
+			if (waitpid(pid, &status, WNOHANG) == pid)
+				break;
+			usleep(10000);
+		}
+		if (pid < 0)
+			remove_devices(sd);
+		else if (i == CLOSE_WAIT_MS / 10)
+			zd_err("%s not removed: the kernel still holds its I/O after %d s "
+			       "(process %d left waiting)",
+			       sd->dm_name[0] ? sd->dm_name : sd->nullb, CLOSE_WAIT_MS / 1000,
+			       (int)pid);
+	}
+	sd->dm_name[0] = '\0';
 	sd->nullb[0] = '\0';
 	if (!sd->user)
 		sd->path[0] = '\0';

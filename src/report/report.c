@@ -79,6 +79,8 @@ json_object *report_json_list(const struct check_table *t, const struct options 
 		json_object_object_add(j, "target",
 				       json_object_new_string(kind_name(c->target)));
 		json_object_object_add(j, "needs", json_object_new_string(needs));
+		needs_text(c->uses, needs, sizeof(needs));
+		json_object_object_add(j, "uses", json_object_new_string(needs));
 		json_object_object_add(j, "pin",
 				       json_object_new_string(c->pin ? c->pin->name : "none"));
 		json_object_object_add(j, "mapping",
@@ -114,9 +116,9 @@ void report_list(FILE *out, const struct check_table *t, const struct options *o
 		fprintf(out, "%-32s %s\n", F("name"), F("summary"));
 		if (o->verbose)
 			fprintf(out,
-				"    needs: %s  pin: %s  mutation: %s  timeout: %ss\n"
+				"    needs: %s  uses: %s  pin: %s  mutation: %s  timeout: %ss\n"
 				"    expect: %s\n    guards: %s\n",
-				F("needs"), F("pin"), F("mutation"), F("timeout_s"),
+				F("needs"), F("uses"), F("pin"), F("mutation"), F("timeout_s"),
 				F("expect"), F("guards"));
 #undef F
 	}

@@ -49,6 +49,6 @@ unsigned int select_needs(const struct options *o, const struct check_table *t,
 
 	for (i = 0; i < t->n; i++)
 		if ((t->rows[i].target & kind) && select_wanted(o, t->rows[i].name))
-			needs |= t->rows[i].needs;
+			needs |= t->rows[i].needs | t->rows[i].uses;
 	return needs;
 }

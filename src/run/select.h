@@ -8,7 +8,10 @@
 
 /* -t globs choose (all when none), -x globs then remove. '*' crosses '/'. */
 bool select_wanted(const struct options *o, const char *name);
-/* The needs (enum need) of every check selected for a @kind target, OR-ed. */
+/*
+ * The needs (enum need) of every check selected for a @kind target, and what
+ * they use when it is there, OR-ed: what the target should set up.
+ */
 unsigned int select_needs(const struct options *o, const struct check_table *t,
 			  enum target_kind kind);
 /* Returns the first -t/-x glob that matches no check at all, or NULL. */

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+#ifndef ZD_DEVALIGN_H
+#define ZD_DEVALIGN_H
+
+#include <stddef.h>
+
+/*
+ * Sets device-dax @devname's alignment (destroys its data). Returns 0 or
+ * -errno; @how says which way it went (libdaxctl, or the libndctl
+ * namespace) or why not: -EOPNOTSUPP when the region does not offer
+ * @align.
+ */
+int devalign_set(const char *devname, unsigned long align, char *how, size_t len);
+/* The enabled device's alignment and size; -ENODEV when it is not there. */
+int devalign_get(const char *devname, unsigned long *align, unsigned long long *size);
+
+#endif
