@@ -13,16 +13,18 @@
 # Sizes of the emulated NVDIMMs: devdax, ext4, xfs.  mkfs.xfs (xfsprogs 6.1)
 # refuses filesystems under 300 MB, and fsdax keeps its memmap on the device;
 # with a 2 MiB stripe unit (for PMD-aligned extents) its log needs 1 GiB.
-# All the same size: NFIT region numbers do not follow the DIMM order, so
-# the guest takes namespace0.0 for devdax whichever DIMM that is.  The
+# The devdax DIMM is the big one: devdax/align/1g needs a whole 1 GiB page
+# after the info block, aligned in physical memory.  NFIT region numbers do
+# not follow the DIMM order, so the guest picks devdax by region size.  The
 # backing files are sparse.
-NVDIMM_SIZES=(1G 1G 1G)
+NVDIMM_SIZES=(3G 1G 1G)
 VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
-# guest_run KEY RESDIR INITRD: boots $KBOOT; sets GUEST_RC (qemu's exit code,
-# 124 on timeout) and GUEST_MS (wall clock).
+# guest_run KEY RESDIR INITRD [CMDLINE]: boots $KBOOT, with CMDLINE added to
+# the kernel's; sets GUEST_RC (qemu's exit code, 124 on timeout) and GUEST_MS
+# (wall clock).
 guest_run() {
-	local key=$1 res=$2 initrd=$3 scratch i t0
+	local key=$1 res=$2 initrd=$3 extra=${4:-} scratch i t0
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
 	local -a dimms=()
 	for i in "${!NVDIMM_SIZES[@]}"; do
@@ -36,7 +38,7 @@ guest_run() {
 	# it unstable flips static keys at run time (see guest_boot_crashed).
 	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
 	# which the default rate limit would drop.
-	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable"
+	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
 	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
 		-machine pc,nvdimm=on -m 1G,slots=4,maxmem=8G
@@ -61,6 +63,12 @@ guest_run() {
 	rm -rf "$scratch"
 }
 
+# guest_last_check RESDIR: the check a guest that stopped during the tests
+# was running.  zdcheck marks the kernel log before each check.
+guest_last_check() {
+	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
+}
+
 # guest_verdict RESDIR: empty if the guest ran the tests to the end, else a
 # one-line reason.
 guest_verdict() {
@@ -71,10 +79,8 @@ guest_verdict() {
 	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
 	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
 	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
-	tests)	# zdcheck marks the kernel log before each check: name the culprit.
-		local last
-		last=$(sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$res/kmsg.txt" 2>/dev/null |
-			tail -n 1)
+	tests)	local last
+		last=$(guest_last_check "$res")
 		echo "guest died or hung while running zdcheck${last:+, during check $last}" \
 			"(qemu exit $GUEST_RC)" ;;
 	*)	echo "guest $status" ;;

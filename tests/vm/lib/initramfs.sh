@@ -143,6 +143,7 @@ initramfs_config() {
 		printf 'VM_HANG=%s\n' "$(_hook_on "${ZDCHECK_VM_HANG:-}" "$kernel")"
 		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
 		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
+		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
 	} > "$stage/etc/zdcheck-vm/config"
 	: > "$stage/etc/zdcheck-vm/args"
 	for a in "${ZDCHECK_ARGS[@]}"; do

@@ -7,22 +7,56 @@
 
 _targets() { printf '%s\n' devdax "${FILESYSTEMS[@]}"; }
 
+# _reports OUTDIR KERNEL: "target file" for each report a kernel's guests
+# wrote: the main boot's, then the boots of their own (ALONE, devdax).
+_reports() {
+	local out=$1 k=$2 t d
+	for t in $(_targets); do
+		# devdax-teardown.json: the destructive pass the guest runs last.
+		echo "$t $out/$k/$t.json"
+		echo "$t $out/$k/$t-teardown.json"
+	done
+	for d in "$out/$k"/alone-*/; do
+		[ -e "$d/only" ] && echo "devdax ${d}devdax.json"
+	done
+}
+
+# _died DIR: "target check" for a guest that died or hung during the tests
+# in a check it did not report: a FAIL of that check.  fs-dax checks ran on
+# the first filesystem without an exit code.
+_died() {
+	local c t=devdax fs
+	[ "$(cat "$1/status" 2>/dev/null)" = tests ] || return 0
+	c=$(guest_last_check "$1")
+	[ -n "$c" ] || return 0
+	jq -e --arg c "$c" '.checks[]? | select(.name == $c)' "$1"/*.json >/dev/null 2>&1 &&
+		return 0
+	if [ "${c%%/*}" = fsdax ]; then
+		for fs in "${FILESYSTEMS[@]}"; do
+			[ -e "$1/$fs.rc" ] || { t=$fs; break; }
+		done
+	fi
+	echo "$t $c"
+}
+
 # _results OUTDIR: one TSV line per check: kernel, target, name, status, the
-# first measured value as key=value.  Unreadable reports are left out here
-# and reported by matrix_print.
+# first measured value as key=value ("died" for a guest that died in it).
+# Unreadable reports are left out here and reported by matrix_print.
 _results() {
-	local out=$1 k t f
+	local out=$1 k t f d c
 	for k in "${KERNELS[@]}"; do
-		for t in $(_targets); do
-			# devdax-teardown.json: the destructive pass the guest runs last.
-			for f in "$out/$k/$t.json" "$out/$k/$t-teardown.json"; do
-				[ -s "$f" ] || continue
-				jq -r --arg k "$k" --arg t "$t" '.checks[]? |
-					[$k, $t, .name, .status,
-					 ((.values // {}) | to_entries | first //
-					  null | if . then "\(.key)=\(.value | tostring)" else "" end)] |
-					@tsv' "$f" 2>/dev/null || true
-			done
+		while read -r t f; do
+			[ -s "$f" ] || continue
+			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
+				[$k, $t, .name, .status,
+				 ((.values // {}) | to_entries | first //
+				  null | if . then "\(.key)=\(.value | tostring)" else "" end)] |
+				@tsv' "$f" 2>/dev/null || true
+		done < <(_reports "$out" "$k")
+		for d in "$out/$k" "$out/$k"/alone-*; do
+			[ -d "$d" ] || continue
+			read -r t c < <(_died "$d") || continue
+			printf '%s\t%s\t%s\tfail\tdied\n' "$k" "$t" "$c"
 		done
 	done
 }
@@ -72,21 +106,20 @@ matrix_print() {
 	echo
 	# The report and the exit code must tell the same story (zdcheck's
 	# contract: 0 all passed, 1 a check failed).
+	local base fails
 	for k in "${KERNELS[@]}"; do
-		# A guest that did not finish is reported by its verdict.
-		[ "$(cat "$out/$k/status" 2>/dev/null)" = "done" ] || continue
-		for t in $(_targets); do
-		for base in "$t" "$t-teardown"; do
-			f=$out/$k/$base.json
-			[ "$base" = "$t" ] || [ -e "$out/$k/$base.rc" ] || continue
-			rc=$(cat "$out/$k/$base.rc" 2>/dev/null || echo none)
+		while read -r t f; do
+			# A guest that did not finish is reported by its verdict.
+			[ "$(cat "${f%/*}/status" 2>/dev/null)" = "done" ] || continue
+			base=${f#"$out/$k/"} base=${base%.json}
+			[ "$base" = "$t" ] || [ -e "${f%.json}.rc" ] || continue
+			rc=$(cat "${f%.json}.rc" 2>/dev/null || echo none)
 			if ! jq -e '.checks and .summary' "$f" >/dev/null 2>&1; then
 				echo "PROBLEM $k $base: no valid JSON report (zdcheck exit $rc); stderr:"
-				tail -n 5 "$out/$k/$base.stderr" 2>/dev/null | sed 's/^/    | /'
+				tail -n 5 "${f%.json}.stderr" 2>/dev/null | sed 's/^/    | /'
 				problems=1
 				continue
 			fi
-			local fails
 			fails=$(jq '.summary.fail' "$f")
 			case $rc in
 			0)	[ "$fails" -eq 0 ] || { echo "PROBLEM $k $base: exit 0 with $fails failed checks"; problems=1; } ;;
@@ -98,8 +131,7 @@ matrix_print() {
 				fi ;;
 			*)	echo "PROBLEM $k $base: zdcheck exit $rc"; problems=1 ;;
 			esac
-		done
-		done
+		done < <(_reports "$out" "$k")
 	done
 	return $problems
 }
