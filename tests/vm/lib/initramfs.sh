@@ -141,6 +141,7 @@ initramfs_config() {
 		printf 'VM_FILESYSTEMS="%s"\n' "${FILESYSTEMS[*]}"
 		printf 'VM_CRASH=%s\n' "$(_hook_on "${ZDCHECK_VM_CRASH:-}" "$kernel")"
 		printf 'VM_HANG=%s\n' "$(_hook_on "${ZDCHECK_VM_HANG:-}" "$kernel")"
+		printf 'VM_CRASH_IN=%s\n' "${ZDCHECK_VM_CRASH_IN:-}"
 		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
 		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
 		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
