@@ -25,6 +25,7 @@ void check_devdax_pin(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	struct pin p = { .ops = c->pin, .len = PAGE, .hold_ms = ctx->opt->hold_ms };
+	char why[sizeof(r->reason)];
 	unsigned char *map;
 	uint64_t seed;
 	size_t bad;
@@ -50,10 +51,8 @@ void check_devdax_pin(const struct check *c, struct check_ctx *ctx)
 		result_fail(r, "the %s pin's I/O failed: %s", c->pin->name, strerror(-p.err));
 		goto out;
 	}
-	if (p.completed_early) {
-		result_error(
-			r, "the %s read completed before the hold ended: %s is not slow enough",
-			c->pin->name, t->slow.path);
+	if (pin_gone_early(&p, why, sizeof(why))) {
+		result_inconclusive(r, "%s", why);
 		goto out;
 	}
 

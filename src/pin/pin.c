@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ static void *holder(void *arg)
 		pthread_cond_wait(&p->cond, &p->lock);
 	p->releasing = true;
 	pthread_mutex_unlock(&p->lock);
+	p->observed_us = now_us();
 	if (p->at_release)
 		p->at_release(p->arg);
 	/* The observation is only worth something if the pin was still there. */
@@ -101,4 +103,16 @@ void pin_finish(struct pin *p)
 	if (p->fd[1] >= 0)
 		close(p->fd[1]);
 	p->fd[0] = p->fd[1] = -1;
+}
+
+bool pin_gone_early(const struct pin *p, char *why, size_t len)
+{
+	if (!p->completed_early)
+		return false;
+	snprintf(why, len,
+		 "the %s read completed before the hold ended: %s is not slow enough, or "
+		 "zdcheck looked %lld ms late",
+		 p->ops->name, p->dev && p->dev->path[0] ? p->dev->path : "the device",
+		 (p->observed_us - p->observe_at_us) / 1000);
+	return true;
 }

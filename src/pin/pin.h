@@ -35,6 +35,7 @@ struct pin {
 	 */
 	long long observe_at_us;
 	bool completed_early; /* O_DIRECT: already done when the holder looked */
+	long long observed_us; /* when the holder looked */
 	const struct slowdev *dev; /* O_DIRECT: the slow device, to see reads in flight */
 
 	/* Written by the holder; read after pin_finish(). */
@@ -85,5 +86,11 @@ bool pin_extend(struct pin *p);
 void pin_let_go(struct pin *p);
 /* Waits for the holder thread to have let go, then frees what the pin used. */
 void pin_finish(struct pin *p);
+/*
+ * After pin_finish(): whether an O_DIRECT pin was gone before the holder
+ * looked (too fast a device, or a holder that woke late), with the reason
+ * in @why; such a run proved nothing.
+ */
+bool pin_gone_early(const struct pin *p, char *why, size_t len);
 
 #endif

@@ -54,15 +54,30 @@ void result_skip(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void set_error(struct result *r, bool inconclusive, const char *fmt, va_list ap)
+{
+	if (r->status == STATUS_FAIL || r->status == STATUS_ERROR)
+		return;
+	r->status = STATUS_ERROR;
+	r->inconclusive = inconclusive;
+	set_reason(r, fmt, ap);
+}
+
 void result_error(struct result *r, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->status == STATUS_FAIL || r->status == STATUS_ERROR)
-		return;
 	va_start(ap, fmt);
-	r->status = STATUS_ERROR;
-	set_reason(r, fmt, ap);
+	set_error(r, false, fmt, ap);
+	va_end(ap);
+}
+
+void result_inconclusive(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_error(r, true, fmt, ap);
 	va_end(ap);
 }
 

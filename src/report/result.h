@@ -2,6 +2,7 @@
 #ifndef ZD_RESULT_H
 #define ZD_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "zdcheck.h"
@@ -42,6 +43,11 @@ struct result {
 	unsigned int klog_bad; /* how many of them were classified bad */
 	char klog_first_bad[256];
 	int pid; /* the check's child, for the report */
+	/*
+	 * The check's own timeline did not hold (a thread ran too late to prove
+	 * anything either way): an error the runner may retry.
+	 */
+	bool inconclusive;
 };
 
 void result_init(struct result *r);
@@ -49,6 +55,8 @@ void result_pass(struct result *r);
 void result_fail(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_skip(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_error(struct result *r, const char *fmt, ...) __printf(2, 3);
+/* An error that says nothing about the kernel: the runner tries again. */
+void result_inconclusive(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_value(struct result *r, const char *name, long long value);
 const struct result_value *result_get_value(const struct result *r, const char *name);
 void result_evidence(struct result *r, const char *fmt, ...) __printf(2, 3);

@@ -125,7 +125,8 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 	_exit(0);
 }
 
-static void run_one(struct run *run, const struct check *c, struct result *res)
+static void run_one(struct run *run, const struct check *c, struct result *res,
+		    unsigned int attempt)
 {
 	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
 	char dir[sizeof(run->target->workdir) + 24];
@@ -149,7 +150,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res)
 	 */
 	dir[0] = '\0';
 	if (run->target && run->target->workdir[0]) {
-		snprintf(dir, sizeof(dir), "%s/%zu", run->target->workdir, run->nresults);
+		snprintf(dir, sizeof(dir), "%s/%zu.%u", run->target->workdir, run->nresults,
+			 attempt);
 		if (mkdir(dir, 0700)) {
 			result_error(res, "mkdir %s: %s", dir, strerror(errno));
 			munmap(shared, sizeof(*shared));
@@ -215,6 +217,33 @@ static void run_one(struct run *run, const struct check *c, struct result *res)
 	kmsg_mark(&run->kmsg, "zdcheck: end %s: %s", c->name, status_name(res->status));
 }
 
+/*
+ * A check whose timeline did not hold (on a loaded machine a thread can
+ * wake a hundred milliseconds late) proved nothing either way: run it
+ * again, and keep why in the evidence. Never more than RUN_ATTEMPTS, and an
+ * inconclusive last attempt stays an error.
+ */
+#define RUN_ATTEMPTS 3
+
+static void run_attempts(struct run *run, const struct check *c, struct result *res)
+{
+	char why[RUN_ATTEMPTS][sizeof(res->reason)];
+	unsigned int n, i;
+
+	for (n = 1;; n++) {
+		result_init(res);
+		run_one(run, c, res, n);
+		if (res->status != STATUS_ERROR || !res->inconclusive || n == RUN_ATTEMPTS ||
+		    run->interrupted || zd_stop || run->nstuck)
+			break;
+		snprintf(why[n - 1], sizeof(why[0]), "%s", res->reason);
+	}
+	for (i = 1; i < n; i++)
+		result_evidence(res, "attempt %u was inconclusive: %s", i, why[i - 1]);
+	if (n > 1)
+		result_value(res, "attempts", n);
+}
+
 static bool applies(const struct run *run, const struct check *c)
 {
 	return (!run->target || (c->target & run->target->kind)) &&
@@ -256,7 +285,7 @@ int run_checks(struct run *run)
 		if (unmet)
 			result_skip(&rr->res, "%s", unmet);
 		else
-			run_one(run, c, &rr->res);
+			run_attempts(run, c, &rr->res);
 
 		run->count[rr->res.status]++;
 		if (run->on_result)

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +84,22 @@ static void user_warning(const struct check *c, struct check_ctx *ctx)
 	result_pass(ctx->res);
 }
 
+/* Attempts so far, in memory the forked checks share with the test. */
+static int *tries;
+
+static void late_twice(const struct check *c, struct check_ctx *ctx)
+{
+	if (++*tries < 3)
+		result_inconclusive(ctx->res, "ran %d ms late", *tries * 100);
+	else
+		result_pass(ctx->res);
+}
+
+static void always_late(const struct check *c, struct check_ctx *ctx)
+{
+	result_inconclusive(ctx->res, "ran late");
+}
+
 static void interrupt_me(const struct check *c, struct check_ctx *ctx)
 {
 	kill(getppid(), SIGINT);
@@ -106,6 +123,8 @@ static const struct check rows[] = {
 	  .target = TARGET_FSDAX,
 	  .timeout_s = 10,
 	  .run = user_warning },
+	{ .name = "t/late-twice", .target = TARGET_FSDAX, .timeout_s = 10, .run = late_twice },
+	{ .name = "t/always-late", .target = TARGET_FSDAX, .timeout_s = 10, .run = always_late },
 	{ .name = "t/interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = interrupt_me },
 	{ .name = "t/after-interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
 };
@@ -142,6 +161,10 @@ int main(void)
 	const struct result *r;
 	const struct result_value *v;
 
+	tries = mmap(NULL, sizeof(*tries), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		     -1, 0);
+	EXPECT(tries != MAP_FAILED);
+	*tries = 0;
 	sigaction(SIGINT, &sa, NULL);
 	needs_force(NEED_LIBPMEM2, "zdcheck was built without libpmem2");
 	EXPECT(run_checks(&run) == 0);
@@ -178,10 +201,20 @@ int main(void)
 	r = find(&run, "t/user-warning");
 	EXPECT(r->status == STATUS_PASS && r->klog_bad == 0);
 
+	/* An inconclusive attempt is run again; the last one stands. */
+	r = find(&run, "t/late-twice");
+	EXPECT(r->status == STATUS_PASS && *tries == 3);
+	EXPECT(result_get_value(r, "attempts") && result_get_value(r, "attempts")->value == 3);
+	EXPECT(strstr(r->evidence, "attempt 1 was inconclusive: ran 100 ms late"));
+	EXPECT(strstr(r->evidence, "attempt 2 was inconclusive: ran 200 ms late"));
+	r = find(&run, "t/always-late");
+	EXPECT(r->status == STATUS_ERROR && strstr(r->reason, "ran late"));
+	EXPECT(result_get_value(r, "attempts")->value == 3);
+
 	r = find(&run, "t/interrupt");
 	EXPECT(r->status == STATUS_SKIP && strstr(r->reason, "interrupted"));
-	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 2);
-	EXPECT(run.count[STATUS_ERROR] == 2 && run.count[STATUS_SKIP] == 2);
+	EXPECT(run.count[STATUS_PASS] == 3 && run.count[STATUS_FAIL] == 2);
+	EXPECT(run.count[STATUS_ERROR] == 3 && run.count[STATUS_SKIP] == 2);
 	EXPECT(run.nstuck == 0);
 	/* The report must say whether the log was observed, after the run too. */
 	EXPECT(run.kmsg.readable == (access("/dev/kmsg", R_OK) == 0));
