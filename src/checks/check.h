@@ -65,6 +65,9 @@ extern const struct check_table zd_checks;
 
 const char *need_name(enum need need);
 
+/* Records why pin_take() failed: -EAGAIN (too slow to tell) is retried. */
+void pin_not_taken(struct result *r, const struct pin_ops *ops, int ret);
+
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);

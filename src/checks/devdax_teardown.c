@@ -128,7 +128,7 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 		result_step(r, "take a %s pin", c->pin->name);
 		ret = pin_take(&p);
 		if (ret) {
-			result_error(r, "%s pin not taken: %s", c->pin->name, strerror(-ret));
+			pin_not_taken(r, c->pin, ret);
 			goto out_map;
 		}
 	}

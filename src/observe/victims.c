@@ -114,7 +114,8 @@ int victims_create(struct victims *vs, const char *dir, unsigned long long phys,
 		close(fd);
 	}
 	free(buf);
-	vs->create_us = now_us() - t0;
+	vs->done_us = now_us();
+	vs->create_us = vs->done_us - t0;
 	/* ENOSPC just ends the search: the space is what it is. */
 	return ret == -ENOSPC ? 0 : ret;
 }

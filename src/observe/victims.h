@@ -32,6 +32,7 @@ struct victims {
 	off_t hit_off; /* the pinned block's offset inside that victim */
 	size_t bytes; /* bytes allocated in all victims */
 	long long create_us; /* how long creating them took */
+	long long done_us; /* when the last of them was written (now_us()) */
 };
 
 /* Physical byte address of file offset @off, from FIEMAP. */

@@ -76,6 +76,11 @@ struct pin_ops {
 
 extern const struct pin_ops pin_vmsplice, pin_dio_aio, pin_dio_uring, pin_dio_pread;
 
+/*
+ * Returns 0 when the pin is held; -errno when the kernel refused it, or
+ * -EAGAIN when an O_DIRECT read did not reach the slow device in time (a
+ * loaded machine: try again).
+ */
 int pin_take(struct pin *p);
 /*
  * If the holder has not started to let go, keeps the pin held until
