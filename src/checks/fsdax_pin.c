@@ -28,6 +28,8 @@
 #include "observe/victims.h"
 #include "observe/wait.h"
 
+/* How long a change must already be blocked when the holder looks. */
+#define LOOK_MARGIN_US 20000
 #define FILE_LEN (6UL << 20) /* three 2M extents: the middle one is pinned */
 #define EXTENT (2UL << 20)
 #define PIN_OFF (3UL << 20) /* inside the middle extent, not its head page */
@@ -377,6 +379,18 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		.done_at_release = at.done,
 		.visible_at_release = at.visible,
 	};
+	/*
+	 * A wait is shown by a change that was already blocked when the holder
+	 * looked; one that began just before could be a slow call, not a wait.
+	 */
+	if (!early && !at.done && mu.start_us + LOOK_MARGIN_US > p.observed_us) {
+		result_inconclusive(
+			r,
+			"%s began only %lld ms before zdcheck looked at it: too late "
+			"to tell a wait from a slow call",
+			m->call, (p.observed_us - mu.start_us) / 1000);
+		goto out_pin;
+	}
 	waited = wait_held(&tl);
 	/* The headline value first: the test bed's matrix shows it. */
 	if (m->evicts)
@@ -410,6 +424,14 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	if (wait_wake_us(&tl) > o->wake_limit_s * 1000000LL)
 		result_fail(r, "%s returned %lld ms after the release, over the %u s limit",
 			    m->call, wait_wake_us(&tl) / 1000, o->wake_limit_s);
+	/* Before 6.15 eviction does not wait: only a reused block shows harm. */
+	if (m->evicts && !waited && vs.hit < 0) {
+		result_inconclusive(r,
+				    "eviction did not wait, but none of %d new files got the "
+				    "pinned block before it could be let go: nothing shown",
+				    vs.n);
+		goto out_pin;
+	}
 	judge_data(r, &p, &vs, o->seed, waited);
 	if (kb >= 0)
 		result_value(r, "pmd_mapped_kb", kb);
