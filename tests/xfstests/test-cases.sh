@@ -61,7 +61,6 @@ for c in "$here"/cases/*.out; do
 		fi
 		mode="-o dax=always" mkfs="mkfs 2097152 1 []"
 		[ "$name" = dax-inode ] && mode="-o dax=inode"
-		[ $fs = xfs ] && mkfs="mkfs 2097152 1 [ -l su=256k]"
 		if ! grep -qxF "mount $mode" "$fst/results/calls" ||
 			! grep -qxF "$mkfs" "$fst/results/calls"; then
 			echo "FAIL: $name on $fs: not mkfs with a 2M stripe and mount $mode:"
