@@ -11,7 +11,7 @@
 # modules, zdcheck and its libraries, and the per-run settings are further
 # archives appended to it.  The user's fstests checkout, built on the host
 # (bookworm too, so its binaries run in the guest), is shared with virtio-9p
-# at /fstests; its results go to OUTDIR/<kernel>/fstests-<fs>/.
+# at /fstests; its results go to OUTDIR/fstests/<kernel>/.
 
 # Packages of the guest root on top of debootstrap's minbase: what fstests'
 # common/config and the generic cases need, and the namespace tools.
@@ -72,13 +72,13 @@ _usrmerge() {
 	done
 }
 
-# _fstests_modules OUT: the kernel's module archive (lib/initramfs.sh's,
+# _fstests_modules KEY OUT: the kernel's module archive (lib/initramfs.sh's,
 # cached per kernel) with its paths under /usr.
 _fstests_modules() {
-	local out=$1 stage
-	initramfs_modules "$ZDCHECK_CACHE/kernels/$KEY/modules.cpio"
+	local mods=$ZDCHECK_CACHE/kernels/$1/modules.cpio out=$2 stage
+	initramfs_modules "$mods"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
-	(cd "$stage" && cpio -id --quiet < "$ZDCHECK_CACHE/kernels/$KEY/modules.cpio")
+	(cd "$stage" && cpio -id --quiet < "$mods")
 	_usrmerge "$stage"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
@@ -129,7 +129,7 @@ _fstests_guest() {
 	rm -rf "$nv"
 }
 
-# _fstests_extra OUT KERNEL: /init, zdcheck with the libraries it needs,
+# _fstests_extra OUT: /init, zdcheck with the libraries it needs,
 # and the settings, as the last archive of the initramfs.
 _fstests_extra() {
 	local out=$1 stage
@@ -159,7 +159,7 @@ _fstests_extra() {
 # installed in DIR with ./check on each kernel and filesystem and prints
 # check's own summary lines.  Exit 0 when no case failed.
 fstests_main() {
-	local k fs res log rc=0 work
+	local k fs res flog rc=0 work
 	FSTESTS_DIR=$(cd "$FSTESTS_DIR" && pwd) || die "no fstests checkout at $FSTESTS_DIR"
 	if [ ! -x "$FSTESTS_DIR/check" ] || [ ! -x "$FSTESTS_DIR/ltp/fsstress" ]; then
 		die "$FSTESTS_DIR: not a built fstests checkout (./check, ltp/fsstress): run make there"
@@ -177,26 +177,32 @@ fstests_main() {
 		kernel_prepare "$k"
 		res=$OUTDIR/fstests/$k
 		rm -rf "$res" && mkdir -p "$res"
-		KEY=$k _fstests_modules "$work/modules.cpio"
-		_fstests_extra "$work/extra.cpio" "$k"
+		_fstests_modules "$k" "$work/modules.cpio"
+		_fstests_extra "$work/extra.cpio"
 		cat "$ZDCHECK_CACHE/guest-root.cpio" "$work/modules.cpio" "$work/extra.cpio" \
 			> "$work/initrd"
 		log "kernel $k: booting $KREL ($KBOOT_KIND) with the Debian root"
 		_fstests_guest "$k" "$res" "$work/initrd"
+		# QEMU's multi-threaded TCG, not the kernel: see guest_boot_crashed.
+		if [ "$VM_MODE" != shell ] && guest_boot_crashed "$res"; then
+			log "kernel $k: crashed during boot, before /init; booting again"
+			mkdir -p "$res.try1" && mv "$res"/* "$res.try1/" && mv "$res.try1" "$res/try1"
+			_fstests_guest "$k" "$res" "$work/initrd"
+		fi
 		rm -f "$work/initrd"
 		[ "$VM_MODE" = shell ] && return 0
 		log "kernel $k: guest took $((GUEST_MS / 1000)) s, status $(cat "$res/status" 2>/dev/null)"
 		for fs in "${FILESYSTEMS[@]}"; do
-			log=$res/fstests-$fs.log
+			flog=$res/fstests-$fs.log
 			echo "== kernel $k ($KREL), $fs: ./check ${FSTESTS_CASES[*]}"
-			if ! grep -q '^Ran:' "$log" 2>/dev/null; then
+			if ! grep -q '^Ran:' "$flog" 2>/dev/null; then
 				echo "no fstests summary (guest: $(guest_verdict "$res"))"
-				tail -n 5 "$log" 2>/dev/null
+				tail -n 5 "$flog" 2>/dev/null
 				rc=1
 				continue
 			fi
-			sed -n '/^Ran:/,$p' "$log"
-			grep -q '^Failures:' "$log" && rc=1
+			sed -n '/^Ran:/,$p' "$flog"
+			! grep -q '^Failures:' "$flog" || rc=1
 		done
 	done
 	echo "results in $OUTDIR"
