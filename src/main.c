@@ -39,6 +39,9 @@ static const char options_help[] =
 	"      --wake-limit SEC a layout change must end this soon after release (default 5)\n"
 	"      --keep           keep the fs-dax work directory for debugging\n"
 	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
+	"      --no-kmsg-verdict\n"
+	"                       report kernel log lines, but fail no check on them\n"
+	"                       (for a harness that judges the log, as fstests does)\n"
 	"      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
 	"                       as root, zdcheck builds one from null_blk and dm-delay)\n"
 	"      --size BYTES     device-dax window the checks may write (default 64M)\n"
@@ -330,6 +333,7 @@ enum {
 	OPT_SIZE,
 	OPT_DESTRUCTIVE,
 	OPT_RESTORE,
+	OPT_NO_KMSG_VERDICT,
 };
 
 static const struct option long_options[] = {
@@ -342,6 +346,7 @@ static const struct option long_options[] = {
 	{ "wake-limit", required_argument, NULL, OPT_WAKE },
 	{ "keep", no_argument, NULL, OPT_KEEP },
 	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
+	{ "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
 	{ "pin-device", required_argument, NULL, OPT_PIN_DEV },
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
@@ -407,6 +412,9 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			break;
 		case OPT_NON_DAX:
 			o->allow_non_dax = true;
+			break;
+		case OPT_NO_KMSG_VERDICT:
+			o->no_kmsg_verdict = true;
 			break;
 		case OPT_PIN_DEV:
 			o->pin_device = optarg;

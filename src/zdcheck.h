@@ -40,6 +40,7 @@ struct options {
 	unsigned int wake_limit_s; /* a change must end this soon after release */
 	bool keep;
 	bool allow_non_dax; /* the control run: the same checks on a non-DAX fs */
+	bool no_kmsg_verdict; /* kernel log lines are shown, not judged (under fstests) */
 	const char *pin_device; /* --pin-device: the user's slow block device */
 	unsigned long long size; /* --size: the device-dax window */
 	bool destructive; /* --destructive: no journal, teardown checks allowed */

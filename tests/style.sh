@@ -11,8 +11,12 @@ bad=0
 while read -r f; do
 	clang-format --dry-run --Werror "$f" || bad=1
 done < <(git ls-files '*.c' '*.h')
+# Scripts by their #! line (fstests cases write '#! /bin/bash'), and files
+# only ever sourced, by their '# shellcheck shell=' line.
 mapfile -t sh < <(git ls-files | while read -r f; do
-	head -1 "$f" 2>/dev/null | grep -q '^#!/bin/bash\|^#!/usr/bin/env bash\|^#!/bin/sh' && echo "$f"
+	head -3 "$f" 2>/dev/null |
+		grep -q '^#! *\(/bin/bash\|/usr/bin/env bash\|/bin/sh\)\|^# shellcheck shell=' &&
+		echo "$f"
 done)
 [ ${#sh[@]} -eq 0 ] || shellcheck -x -P SCRIPTDIR "${sh[@]}" || bad=1
 exit $bad

@@ -103,6 +103,8 @@ json_object *report_json_run(const struct run *run)
 	json_object_object_add(doc, "target", report_json_target(run->target));
 
 	json_object_object_add(obs, "kmsg", json_object_new_boolean(run->kmsg.readable));
+	json_object_object_add(obs, "kmsg_verdict",
+			       json_object_new_boolean(!run->opt->no_kmsg_verdict));
 	add_str(obs, "note", run->kmsg.note[0] ? run->kmsg.note : NULL);
 	json_object_object_add(obs, "lost_records",
 			       json_object_new_int64((int64_t)run->kmsg.lost));

@@ -64,6 +64,7 @@ expect 0 'verdict:' -- probe
 
 # /proc is never a DAX mount: exit 77 with the reason, and no work directory.
 expect 77 '/proc: not on a DAX mount (proc on proc' -- fsdax /proc
+expect 77 '/proc: not on a DAX mount' -- --no-kmsg-verdict fsdax /proc
 one_line fsdax /proc
 one_line fsdax /nonexistent
 one_line devdax /dev/null

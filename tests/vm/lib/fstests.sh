@@ -1,0 +1,210 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# The fstests mode of the test bed (tests/vm/run --fstests DIR).  Sourced.
+#
+# fstests needs a real userland (bash, gawk, perl, xfsprogs, e2fsprogs,
+# util-linux, ...), which the busybox initramfs lacks.  So this mode boots a
+# Debian bookworm root made by debootstrap from the host's own archive,
+# cached as one uncompressed newc archive and used as the initramfs itself
+# (no switch_root: /init is tests/vm/guest/init-fstests).  The kernel's
+# modules, zdcheck and its libraries, and the per-run settings are further
+# archives appended to it.  The user's fstests checkout, built on the host
+# (bookworm too, so its binaries run in the guest), is shared with virtio-9p
+# at /fstests; its results go to OUTDIR/fstests/<kernel>/.
+
+# Packages of the guest root on top of debootstrap's minbase: what fstests'
+# common/config and the generic cases need, and the namespace tools.
+FSTESTS_ROOT_PACKAGES=(acl attr bc gawk e2fsprogs xfsprogs util-linux psmisc
+	procps kmod ndctl daxctl dmsetup perl libaio1 liburing2 libgdbm6
+	libgdbm-compat4 libcap2 libssl3 uuid-runtime file hostname bsdextrautils
+	xfsdump)
+
+# Set by tests/vm/run --fstests DIR.
+FSTESTS_DIR=''
+# A guest runs several fstests cases per filesystem: unless -t or
+# $ZDCHECK_VM_TIMEOUT says otherwise, it gets 30 minutes, not guest.sh's 240 s.
+_fstests_timeout_default=$VM_TIMEOUT
+
+# fstests_root OUT: the guest root as a newc archive, built once into the
+# cache (ZDCHECK_VM_REFRESH=1 builds it again).
+fstests_root() {
+	local out=$1 key dir=$ZDCHECK_CACHE/guest-root mirror
+	key=$(printf '%s\n' 1 "${FSTESTS_ROOT_PACKAGES[@]}" | md5sum | cut -c1-12)
+	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ] &&
+		[ -z "${ZDCHECK_VM_REFRESH:-}" ]; then
+		return 0
+	fi
+	command -v debootstrap >/dev/null || PATH=$PATH:/usr/sbin
+	command -v debootstrap >/dev/null || die "debootstrap missing: run tests/vm/install-deps"
+	mirror=$(_host_archive bookworm) || die "the host's apt has no bookworm/main source"
+	log "building the guest's Debian root (debootstrap bookworm, once)"
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+	local inc
+	inc=$(IFS=,; echo "${FSTESTS_ROOT_PACKAGES[*]}")
+	nice -n 19 debootstrap --variant=minbase --include="$inc" \
+		--keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
+		bookworm "$dir.tmp/root" "$mirror" > "$dir.tmp/debootstrap.log" 2>&1 ||
+		die "debootstrap failed, see $dir.tmp/debootstrap.log"
+	# Nothing in the guest needs the package cache or the docs.
+	rm -rf "$dir.tmp/root/var/cache/apt/archives/"*.deb \
+		"$dir.tmp/root/usr/share/doc" "$dir.tmp/root/usr/share/man" \
+		"$dir.tmp/root/usr/share/locale"
+	cpio_pack "$dir.tmp/root" "$out.tmp"
+	mv "$out.tmp" "$out"
+	echo "$key" > "$out.key"
+	rm -rf "$dir" && mv "$dir.tmp" "$dir"
+}
+
+# _usrmerge STAGE: move STAGE's /lib, /lib64, /bin and /sbin under /usr.
+# The root has them as symlinks into /usr (merged /usr), and the kernel,
+# unpacking a later archive, replaces a symlink by a directory entry of the
+# same name instead of following it: the root would lose its /lib.
+_usrmerge() {
+	local d
+	for d in lib lib64 bin sbin; do
+		if [ ! -d "$1/$d" ] || [ -L "$1/$d" ]; then
+			continue
+		fi
+		mkdir -p "$1/usr/$d"
+		cp -a "$1/$d/." "$1/usr/$d/"
+		rm -rf "${1:?}/$d"
+	done
+}
+
+# _fstests_modules KEY OUT: the kernel's module archive (lib/initramfs.sh's,
+# cached per kernel) with its paths under /usr.
+_fstests_modules() {
+	local mods=$ZDCHECK_CACHE/kernels/$1/modules.cpio out=$2 stage
+	initramfs_modules "$mods"
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
+	(cd "$stage" && cpio -id --quiet < "$mods")
+	_usrmerge "$stage"
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}
+
+# fstests_cases DIR: the zdcheck cases installed in the checkout DIR, as
+# check's test names (generic/NNN), in the order tests/xfstests/install
+# gave them.
+fstests_cases() {
+	"$VM_DIR/../xfstests/install" --list "$1" | awk '{ print $2 }'
+}
+
+# _fstests_guest KEY RESDIR INITRD: boot one guest: two fs-dax NVDIMMs
+# (1 GiB each: mkfs.xfs of xfsprogs 6.1 wants 300 MB, and a 2 MiB stripe unit
+# a large log), the results share and the fstests checkout.  Sets GUEST_RC
+# and GUEST_MS like guest_run.  The Debian root lives in guest RAM (the
+# kernel gives half of it to the initramfs), hence 3 GiB.
+# shellcheck disable=SC2034 # GUEST_RC: read by guest_verdict
+_fstests_guest() {
+	local key=$1 res=$2 initrd=$3 nv t0 i
+	nv=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
+	# shellcheck disable=SC2054 # commas are qemu's
+	local -a q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
+		-machine pc,nvdimm=on -m 3G,slots=4,maxmem=8G
+		-nodefaults -no-user-config -display none -no-reboot
+		-kernel "$KBOOT" -initrd "$initrd"
+		-append "console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable"
+		-fsdev "local,id=res,path=$res,security_model=none"
+		-device virtio-9p-pci,fsdev=res,mount_tag=results
+		-fsdev "local,id=fst,path=$FSTESTS_DIR,security_model=none"
+		-device virtio-9p-pci,fsdev=fst,mount_tag=fstests)
+	for i in 0 1; do
+		truncate -s 1G "$nv/nv$i"
+		q+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$nv/nv$i,size=1G,align=2M"
+			-device "nvdimm,id=nv$i,memdev=m$i")
+	done
+	t0=$(date +%s%N)
+	GUEST_RC=0
+	if [ "$VM_MODE" = shell ]; then
+		log "kernel $key: shell on the console; quit with 'echo o > /proc/sysrq-trigger' or Ctrl-a x"
+		nice -n 19 "${q[@]}" -serial mon:stdio || GUEST_RC=$?
+	else
+		timeout -k 10 "$VM_TIMEOUT" nice -n 19 "${q[@]}" \
+			-chardev "file,id=con,path=$res/console.log" -serial chardev:con \
+			</dev/null || GUEST_RC=$?
+	fi
+	GUEST_MS=$((($(date +%s%N) - t0) / 1000000))
+	rm -rf "$nv"
+}
+
+# _fstests_extra OUT: /init, zdcheck with the libraries it needs,
+# and the settings, as the last archive of the initramfs.
+_fstests_extra() {
+	local out=$1 stage
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-fst.XXXXXX")
+	mkdir -p "$stage/usr/local/bin" "$stage/etc/zdcheck-vm"
+	install -m 0755 "$VM_DIR/guest/init-fstests" "$stage/init"
+	install -m 0755 "$ZDCHECK_BIN" "$stage/usr/local/bin/zdcheck"
+	# Built on this bookworm host; of its libraries only those the root
+	# lacks are added (never a second libc over the root's own).
+	_copy_libs "$stage" "$ZDCHECK_BIN"
+	_usrmerge "$stage"
+	(cd "$stage" && find usr/lib* -type f) | while read -r f; do
+		[ ! -e "$ZDCHECK_CACHE/guest-root/root/$f" ] || rm "$stage/$f"
+	done
+	{
+		printf 'VM_MODE=%s\n' "$VM_MODE"
+		printf 'VM_FILESYSTEMS="%s"\n' "${FILESYSTEMS[*]}"
+		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
+		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
+		printf 'VM_FSTESTS="%s"\n' "${FSTESTS_CASES[*]}"
+	} > "$stage/etc/zdcheck-vm/config"
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}
+
+# fstests_main: tests/vm/run --fstests DIR.  Runs the zdcheck cases
+# installed in DIR with ./check on each kernel and filesystem and prints
+# check's own summary lines.  Exit 0 when no case failed.
+fstests_main() {
+	local k fs res flog rc=0 work
+	FSTESTS_DIR=$(cd "$FSTESTS_DIR" && pwd) || die "no fstests checkout at $FSTESTS_DIR"
+	if [ ! -x "$FSTESTS_DIR/check" ] || [ ! -x "$FSTESTS_DIR/ltp/fsstress" ]; then
+		die "$FSTESTS_DIR: not a built fstests checkout (./check, ltp/fsstress): run make there"
+	fi
+	mapfile -t FSTESTS_CASES < <(fstests_cases "$FSTESTS_DIR")
+	[ ${#FSTESTS_CASES[@]} -gt 0 ] ||
+		die "no zdcheck cases in $FSTESTS_DIR: run tests/xfstests/install $FSTESTS_DIR"
+	[ "$VM_TIMEOUT" != "$_fstests_timeout_default" ] || VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-1800}
+	work=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm.XXXXXX")
+	# shellcheck disable=SC2064 # $work is fixed now
+	trap "rm -rf '$work'" EXIT
+	fstests_root "$ZDCHECK_CACHE/guest-root.cpio"
+	log "fstests: ${FSTESTS_CASES[*]} from $FSTESTS_DIR; zdcheck: $ZDCHECK_BIN"
+	for k in "${KERNELS[@]}"; do
+		kernel_prepare "$k"
+		res=$OUTDIR/fstests/$k
+		rm -rf "$res" && mkdir -p "$res"
+		_fstests_modules "$k" "$work/modules.cpio"
+		_fstests_extra "$work/extra.cpio"
+		cat "$ZDCHECK_CACHE/guest-root.cpio" "$work/modules.cpio" "$work/extra.cpio" \
+			> "$work/initrd"
+		log "kernel $k: booting $KREL ($KBOOT_KIND) with the Debian root"
+		_fstests_guest "$k" "$res" "$work/initrd"
+		# QEMU's multi-threaded TCG, not the kernel: see guest_boot_crashed.
+		if [ "$VM_MODE" != shell ] && guest_boot_crashed "$res"; then
+			log "kernel $k: crashed during boot, before /init; booting again"
+			mkdir -p "$res.try1" && mv "$res"/* "$res.try1/" && mv "$res.try1" "$res/try1"
+			_fstests_guest "$k" "$res" "$work/initrd"
+		fi
+		rm -f "$work/initrd"
+		[ "$VM_MODE" = shell ] && return 0
+		log "kernel $k: guest took $((GUEST_MS / 1000)) s, status $(cat "$res/status" 2>/dev/null)"
+		for fs in "${FILESYSTEMS[@]}"; do
+			flog=$res/fstests-$fs.log
+			echo "== kernel $k ($KREL), $fs: ./check ${FSTESTS_CASES[*]}"
+			if ! grep -q '^Ran:' "$flog" 2>/dev/null; then
+				echo "no fstests summary (guest: $(guest_verdict "$res"))"
+				tail -n 5 "$flog" 2>/dev/null
+				rc=1
+				continue
+			fi
+			sed -n '/^Ran:/,$p' "$flog"
+			! grep -q '^Failures:' "$flog" || rc=1
+		done
+	done
+	echo "results in $OUTDIR"
+	return $rc
+}
