@@ -17,8 +17,9 @@
  *   6.15+: the page itself, from free_zone_device_folio() for
  *          MEMORY_DEVICE_FS_DAX when the count reaches 0; waited on by
  *          dax_break_layout() and dax_break_layout_final() (wait_page_idle).
- * The put paths are inlined into their callers or differ by version;
- * wake_up_var() is the one exported function all of them end in.
+ * The three put paths differ by version and do more than wake (the 6.15+
+ * one frees the folio); wake_up_var() is the one function all of them call,
+ * and skipping only the wake-up leaves the reference counts right.
  * Device-dax pages (MEMORY_DEVICE_GENERIC) are left alone.
  */
 #include <linux/module.h>

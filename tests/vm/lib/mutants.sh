@@ -194,6 +194,9 @@ _mutant_rows() {
 		fi
 		if [ -n "$caught" ]; then
 			printf '%s\t%s\t%s\tcaught\t%s\t%s (mutant fired %s times)\n' "$k" "$m" "$fs" "$caught" "$diag" "$hits"
+		elif [ "$status" != done ] && [ ! -e "$d/$fs.stderr" ]; then
+			# Never reached: neither caught nor missed, and not a pass.
+			printf '%s\t%s\t%s\tNOT-RUN\t-\t%s\n' "$k" "$m" "$fs" "$(guest_verdict "$d")"
 		else
 			last=$(guest_verdict "$d")
 			printf '%s\t%s\t%s\tMISSED\t-\tmutant fired %s times; %s\n' "$k" "$m" "$fs" \
