@@ -1,0 +1,307 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+#
+# tests/vm/run --mutants: build the fault-injecting modules of tests/mutants/
+# for each guest kernel, boot the kernel once clean and once with each
+# mutant loaded, run the same fs-dax checks every time, and print which
+# mutant zdcheck caught, by which checks and with which diagnosis.  Sourced
+# by tests/vm/run after its helpers.
+#
+# Headers: Debian's linux-headers-REL, linux-headers-*-common and
+# linux-kbuild-* of the exact guest kernel, downloaded through the private
+# apt state of lib/kernels.sh and unpacked once into
+# $ZDCHECK_CACHE/headers/<kernel>/.  Their Makefile names the compiler the
+# kernel was built with (.kernelvariables); when the host lacks it (7.x is
+# built with trixie's gcc-14, this host is bookworm with gcc-12, whose
+# flags differ: -fmin-function-alignment), the modules are built in a trixie
+# chroot made with debootstrap from the host's own archive and cached in
+# $ZDCHECK_CACHE/chroot-trixie/, the headers unpacked inside it.
+
+MUTANTS_SRC=$VM_DIR/../mutants
+# shellcheck disable=SC2034 # read by tests/vm/run
+MUTANT_MODE=''	# tests/vm/run --mutants
+# Every mutant, as module name: the fault it injects.
+MUTANTS=(zdm_nowait zdm_lostwake zdm_longterm zdm_warn)
+declare -A MUTANT_WHAT=(
+	[zdm_nowait]="no wait: busy-page search finds nothing"
+	[zdm_lostwake]="lost wake-up of an idle fs-dax page"
+	[zdm_longterm]="FOLL_LONGTERM pin of fs-dax accepted"
+	[zdm_warn]="WARN on the DAX fault path"
+)
+# The checks every boot runs (clean and mutant alike, so a failure can be
+# blamed on the mutant): the waits of truncate and punch hole under
+# vmsplice pins (PTE and PMD) and an O_DIRECT pin, and the long-term pin
+# refusal.
+MUTANT_CHECKS=(fsdax/vmsplice/truncate-0 fsdax/vmsplice/punch-hole
+	fsdax/vmsplice-pmd/punch-hole fsdax/aio/punch-hole fsdax/uring-register/longterm)
+# More checks for one mutant; the clean boot runs them too.  Eviction only
+# under "no wait": from 6.15 eviction waits uninterruptibly, and under the
+# lost wake-up it would wait for ever.
+declare -A MUTANT_EXTRA=(
+	[zdm_nowait]="fsdax/vmsplice/evict fsdax/aio/evict"
+)
+MUTANT_CHROOT_SUITE=trixie
+
+# _mutant_chroot: a trixie chroot with gcc-14 and make, made once.
+_mutant_chroot() {
+	local root=$ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE main
+	[ -e "$root/.ready" ] && { echo "$root"; return 0; }
+	[ "$(id -u)" -eq 0 ] || die "building modules for this kernel needs a $MUTANT_CHROOT_SUITE chroot (debootstrap): run as root"
+	command -v debootstrap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+	command -v debootstrap >/dev/null || die "debootstrap missing: run tests/vm/install-deps"
+	# The archive serving the host's bookworm serves trixie as well.
+	main=$(_host_archive bookworm) || die "the host's apt has no bookworm/main source"
+	log "debootstrap $MUTANT_CHROOT_SUITE into $root (gcc-14, make)"
+	rm -rf "$root.tmp"
+	nice -n 19 debootstrap --variant=minbase --include=gcc-14,make,libc6-dev,libelf1t64 \
+		"$MUTANT_CHROOT_SUITE" "$root.tmp" "$main" >"$ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE.log" 2>&1 ||
+		die "debootstrap $MUTANT_CHROOT_SUITE failed, see $ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE.log"
+	rm -rf "$root" && mv "$root.tmp" "$root" && touch "$root/.ready"
+	echo "$root"
+}
+
+# _mutant_cc DIR: the compiler the headers in DIR (…/usr/src/linux-headers-REL)
+# ask for, e.g. x86_64-linux-gnu-gcc-14.
+_mutant_cc() {
+	local v cross=''
+	v=$(sed -n 's/^CC = .*)\(gcc-[0-9]*\)$/\1/p' "$1/.kernelvariables")
+	grep -q '^override CROSS_COMPILE = x86_64-linux-gnu-' "$1/.kernelvariables" &&
+		cross=x86_64-linux-gnu-
+	echo "$cross$v"
+}
+
+# mutants_headers KEY: unpack the headers of $KREL; sets MUT_ROOT (the
+# filesystem root to build in: / or the chroot) and MUT_HDR (the headers'
+# path inside that root).
+mutants_headers() {
+	local key=$1 dir=$ZDCHECK_CACHE/headers/$1 pkg ver cc
+	pkg=linux-headers-$KREL
+	MUT_HDR=/usr/src/$pkg
+	if [ ! -e "$dir/ready" ] || [ "$(cat "$dir/release")" != "$KREL" ]; then
+		apt_private_update
+		ver=$(apt-cache "${APT_OPTS[@]}" show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
+		[ -n "$ver" ] || die "no $pkg in the private apt state"
+		local -a pkgs=("$pkg=$ver")
+		# -common and linux-kbuild-*, at the same version (6.1's kbuild
+		# package name carries no ABI number, so pin the version).
+		mapfile -t -O 1 pkgs < <(apt-cache "${APT_OPTS[@]}" show "$pkg=$ver" |
+			sed -n 's/^Depends: //p' | tr ',' '\n' |
+			sed -n "s/^ *\(linux-\(headers-[^ ]*-common\|kbuild-[^ ]*\)\).*/\1=$ver/p")
+		[ ${#pkgs[@]} -eq 3 ] || die "unexpected dependencies of $pkg: ${pkgs[*]}"
+		log "kernel $key: downloading ${pkgs[*]%%=*}"
+		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/debs" "$dir.tmp/root"
+		(cd "$dir.tmp/debs" && apt-get "${APT_OPTS[@]}" download "${pkgs[@]}" >&2) ||
+			die "apt-get download ${pkgs[*]} failed"
+		for d in "$dir.tmp"/debs/*.deb; do dpkg-deb -x "$d" "$dir.tmp/root"; done
+		mv "$dir.tmp/debs" "$dir.tmp/debs.keep"
+		echo "$KREL" > "$dir.tmp/release"
+		rm -rf "$dir" && mv "$dir.tmp" "$dir" && touch "$dir/ready"
+	fi
+	cc=$(_mutant_cc "$dir/root$MUT_HDR")
+	if command -v "$cc" >/dev/null; then
+		# The Makefile in .../-amd64 includes -common by its absolute
+		# path: on the host, call -common's with O= instead.
+		MUT_ROOT=/ MUT_HDR=$dir/root$MUT_HDR
+		return 0
+	fi
+	log "kernel $key: no $cc on this host, building in a $MUTANT_CHROOT_SUITE chroot"
+	MUT_ROOT=$(_mutant_chroot)
+	# The headers at their own paths inside the chroot, once per release.
+	if [ ! -e "$MUT_ROOT/.headers-$KREL" ]; then
+		for d in "$dir"/debs.keep/*.deb; do dpkg-deb -x "$d" "$MUT_ROOT"; done
+		touch "$MUT_ROOT/.headers-$KREL"
+	fi
+	chroot "$MUT_ROOT" sh -c "command -v $cc" >/dev/null ||
+		die "the $MUTANT_CHROOT_SUITE chroot has no $cc either"
+}
+
+# mutants_build KEY OUT: build every mutant for $KREL into OUT/*.ko.
+mutants_build() {
+	local key=$1 out=$2 b
+	mutants_headers "$key"
+	mkdir -p "$out"
+	# No BTF for the modules: the host may have no pahole, and nothing
+	# here needs it.
+	local -a make_args=(-j2 CONFIG_DEBUG_INFO_BTF_MODULES= modules)
+	if [ "$MUT_ROOT" = / ]; then
+		# Built next to the results: a WARNING names this path.
+		b=$out/src
+		rm -rf "$b" && mkdir -p "$b"
+		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
+		nice -n 19 make -C "${MUT_HDR%-amd64}-common" O="$MUT_HDR" M="$b" \
+			"${make_args[@]}" > "$out/build.log" 2>&1 ||
+			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
+	else
+		b=$MUT_ROOT/build/zdcheck-mutants
+		rm -rf "$b" && mkdir -p "$b"
+		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
+		# objtool reads /proc: a private mount namespace gives the
+		# chroot one that disappears with the build.
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		nice -n 19 unshare --mount --fork sh -c \
+			'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh \
+			"$MUT_ROOT" "$MUT_ROOT" make -C "$MUT_HDR" M=/build/zdcheck-mutants \
+			"${make_args[@]}" > "$out/build.log" 2>&1 ||
+			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
+	fi
+	cp "$b"/*.ko "$out/"
+	[ "$MUT_ROOT" = / ] || rm -rf "$b"
+	for b in "${MUTANTS[@]}"; do
+		[ -e "$out/$b.ko" ] || die "no $b.ko built for $KREL"
+		[ "$(modinfo -F vermagic "$out/$b.ko" | cut -d' ' -f1)" = "$KREL" ] ||
+			die "$b.ko was built for another kernel than $KREL"
+	done
+}
+
+# _mutant_cpio OUT [KO]: /mutant/run (guest/mutant) and the module, if any.
+_mutant_cpio() {
+	local out=$1 ko=${2:-} stage
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mut.XXXXXX")
+	mkdir -p "$stage/mutant"
+	install -m 0644 "$VM_DIR/guest/mutant" "$stage/mutant/run"
+	[ -z "$ko" ] || cp "$ko" "$stage/mutant/"
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}
+
+# _mutant_rows OUTDIR KERNEL NAME: one TSV line per filesystem: kernel,
+# mutant, fs, verdict, checks, diagnosis.  A check catches the mutant when
+# it fails (or errs) with the mutant loaded, passed in the clean boot and is
+# not an expected failure of that kernel.
+_mutant_rows() {
+	local out=$1 k=$2 m=$3 fs d=$1/$2/$3 clean=$1/$2/clean
+	local hits caught diag last status
+	hits=$(cat "$d/mutant.hits" 2>/dev/null || echo '?')
+	status=$(cat "$d/status" 2>/dev/null || true)
+	for fs in "${FILESYSTEMS[@]}"; do
+		caught='' diag=''
+		if [ -s "$d/$fs.json" ]; then
+			# A check that fails on this kernel anyway (expected/<kernel>)
+			# proves nothing about the mutant, even if it passed clean.
+			caught=$(jq -r --slurpfile c <(cat "$clean/$fs.json" 2>/dev/null || echo '{}') \
+				--arg bad "$(_expected "$k" | awk -v t="$fs" '$2 == t { print $1 }')" '
+				($bad | split("\n")) as $bad |
+				[($c[0].checks // [])[] | select(.status == "pass") | .name |
+					select(. as $n | $bad | index($n) | not)] as $ok |
+				[.checks[] | select((.status == "fail" or .status == "error") and
+					(.name as $n | $ok | index($n)))] |
+				map(.name) | join(" ")' "$d/$fs.json" 2>/dev/null)
+			diag=$(jq -r --arg n "${caught%% *}" '.checks[] | select(.name == $n) |
+				.reason // ""' "$d/$fs.json" 2>/dev/null | head -n1)
+		fi
+		if [ -z "$caught" ] && [ "$status" != "done" ] && [ ! -e "$d/$fs.rc" ]; then
+			# The guest died or hung before this filesystem's report:
+			# caught only if the test bed can name the check it died in.
+			last=$(guest_last_check "$d")
+			if [ "$status" = tests ] && [ -n "$last" ] &&
+				{ [ -e "$d/$fs.stderr" ] || [ "$fs" = "${FILESYSTEMS[0]}" ]; }; then
+				caught="$last (guest died)"
+				diag=$(grep -m1 -E 'BUG:|Oops|WARNING:|Kernel panic' "$d/console.log" 2>/dev/null)
+				diag="${diag:-$(guest_verdict "$d")}"
+			fi
+		fi
+		if [ -n "$caught" ]; then
+			printf '%s\t%s\t%s\tcaught\t%s\t%s (mutant fired %s times)\n' "$k" "$m" "$fs" "$caught" "$diag" "$hits"
+		elif [ "$status" != "done" ] && [ ! -e "$d/$fs.stderr" ]; then
+			# Never reached: neither caught nor missed, and not a pass.
+			printf '%s\t%s\t%s\tNOT-RUN\t-\t%s\n' "$k" "$m" "$fs" "$(guest_verdict "$d")"
+		else
+			last=$(guest_verdict "$d")
+			printf '%s\t%s\t%s\tMISSED\t-\tmutant fired %s times; %s\n' "$k" "$m" "$fs" \
+				"$hits" "${last:-the guest finished}"
+		fi
+	done
+}
+
+# mutants_run: the whole mode; returns 0 when the clean boots match their
+# expectations and every mutant was caught on every kernel and filesystem.
+mutants_run() {
+	# shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
+	local k m d rc=0 rows=$work/mutant-rows
+	local -a sel=() list extra args=("${ZDCHECK_ARGS[@]}")
+	# ZDCHECK_VM_MUTANTS="zdm_a zdm_b": only those (the clean boot always runs).
+	read -r -a list <<<"${ZDCHECK_VM_MUTANTS:-${MUTANTS[*]}}"
+	for m in "${list[@]}"; do
+		[ -n "${MUTANT_WHAT[$m]:-}" ] || die "unknown mutant $m (${MUTANTS[*]})"
+	done
+	# _sel MUTANT...: the -t options for these mutants' boot.
+	_sel() {
+		local c m
+		sel=()
+		for c in "${MUTANT_CHECKS[@]}"; do sel+=(-t "$c"); done
+		for m; do
+			read -r -a extra <<<"${MUTANT_EXTRA[$m]:-}"
+			for c in "${extra[@]}"; do sel+=(-t "$c"); done
+		done
+	}
+	: > "$rows"
+	for k in "${KERNELS[@]}"; do
+		kernel_prepare "$k"
+		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
+		mutants_build "$k" "$OUTDIR/$k/modules"
+		initramfs_modules "$ZDCHECK_CACHE/kernels/$k/modules.cpio"
+		for m in clean "${list[@]}"; do
+			d=$OUTDIR/$k/$m
+			mkdir -p "$d"
+			if [ "$m" = clean ]; then
+				_sel "${list[@]}"
+				_mutant_cpio "$work/mutant.cpio"
+			else
+				_sel "$m"
+				_mutant_cpio "$work/mutant.cpio" "$OUTDIR/$k/modules/$m.ko"
+			fi
+			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
+			initramfs_config "$work/config.cpio" "$k"
+			cat "$work/userland.cpio" "$ZDCHECK_CACHE/kernels/$k/modules.cpio" \
+				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
+			log "kernel $k: booting $KREL with mutant $m"
+			boot "$k" "$d" "$work/initrd-$k"
+			if [ "$m" = clean ] && [ -n "$BOOT_VERDICT" ]; then
+				log "kernel $k: the clean boot failed ($BOOT_VERDICT): no mutant can be judged"
+				rc=1
+				break
+			fi
+			[ "$m" = clean ] || _mutant_rows "$OUTDIR" "$k" "$m" >> "$rows"
+		done
+		rm -f "$work/initrd-$k"
+	done
+	_mutant_table "$rows" || rc=1
+	# The clean boots are judged like any run, by the expectations; they
+	# ran fs-dax only.
+	local out_clean=$work/clean
+	mkdir -p "$out_clean"
+	for k in "${KERNELS[@]}"; do
+		[ -d "$OUTDIR/$k/clean" ] && ln -sfn "$OUTDIR/$k/clean" "$out_clean/$k"
+	done
+	# shellcheck disable=SC2317 # called by matrix.sh
+	_targets() { printf '%s\n' "${FILESYSTEMS[@]}"; }
+	echo "clean boots (the same checks, no mutant):"
+	matrix_print "$out_clean" || rc=1
+	# Notes about the expected failures of checks outside the selection
+	# would bury the rest.
+	expectations_check "$out_clean" > "$work/expectations" || rc=1
+	grep -v '^note: expected failure not run' "$work/expectations" || true
+	return $rc
+}
+
+# _mutant_table ROWS: the mutation table; 1 if a mutant was missed.
+_mutant_table() {
+	echo
+	echo "mutation table (checks: ${MUTANT_CHECKS[*]}; for zdm_nowait also ${MUTANT_EXTRA[zdm_nowait]})"
+	awk -F'\t' '
+		{ n++; k[n] = $1; m[n] = $2; f[n] = $3; v[n] = $4; c[n] = $5; g[n] = $6
+		  if ($4 != "caught") bad = 1 }
+		END {
+			printf "%-7s %-13s %-5s %-7s %s\n", "kernel", "mutant", "fs", "verdict", "caught by / diagnosis"
+			for (i = 1; i <= n; i++) {
+				printf "%-7s %-13s %-5s %-7s %s\n", k[i], m[i], f[i], v[i], c[i]
+				printf "%-7s %-13s %-5s %-7s   %s\n", "", "", "", "", g[i]
+			}
+			if (n == 0) print "(no mutant ran)"
+			exit bad || n == 0
+		}' "$1"
+	local r=$?
+	echo
+	for m in "${MUTANTS[@]}"; do printf '  %-13s %s\n' "$m" "${MUTANT_WHAT[$m]}"; done
+	return $r
+}
