@@ -65,8 +65,13 @@ extern const struct check_table zd_checks;
 
 const char *need_name(enum need need);
 
-/* Records why pin_take() failed: -EAGAIN (too slow to tell) is retried. */
-void pin_not_taken(struct result *r, const struct pin_ops *ops, int ret);
+/*
+ * Points @p at @addr and the target's slow device and takes it; on failure
+ * records why in @r (-EAGAIN, too slow to tell, as inconclusive) and
+ * returns -errno.
+ */
+int check_pin_take(struct pin *p, unsigned char *addr, const struct target *t,
+		   struct result *r);
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);

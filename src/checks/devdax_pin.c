@@ -29,21 +29,14 @@ void check_devdax_pin(const struct check *c, struct check_ctx *ctx)
 	unsigned char *map;
 	uint64_t seed;
 	size_t bad;
-	int fd, ret;
+	int fd;
 
 	map = devdax_map_head(t, r, &fd);
 	if (!map)
 		return;
 	pattern_fill(map, PAGE, ctx->opt->seed, 0);
-	p.addr = map;
-	p.src_fd = t->slow.fd;
-	p.dev = &t->slow;
-	result_step(r, "take a %s pin", c->pin->name);
-	ret = pin_take(&p);
-	if (ret) {
-		pin_not_taken(r, c->pin, ret);
+	if (check_pin_take(&p, map, t, r))
 		goto out;
-	}
 	result_step(r, "hold the %s pin", c->pin->name);
 	pin_finish(&p);
 	result_value(r, "hold_us", p.released_us - p.taken_us);

@@ -122,15 +122,8 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	}
 	pattern_fill(map, PAGE, ctx->opt->seed, 0);
 	if (pinned) {
-		p.addr = map;
-		p.src_fd = t->slow.fd;
-		p.dev = &t->slow;
-		result_step(r, "take a %s pin", c->pin->name);
-		ret = pin_take(&p);
-		if (ret) {
-			pin_not_taken(r, c->pin, ret);
+		if (check_pin_take(&p, map, t, r))
 			goto out_map;
-		}
 	}
 
 	result_step(r, "daxctl_dev_disable() while %s", pinned ? "pinned" : "mapped");

@@ -304,17 +304,10 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 
 	mu.l = &l;
 	mu.done_fd = eventfd(0, EFD_CLOEXEC);
-	p.addr = l.map + PIN_OFF;
-	p.src_fd = t->slow.fd;
-	p.dev = &t->slow;
 	p.at_release = observe_release;
 	p.arg = &at;
-	result_step(r, "take a %s pin", c->pin->name);
-	ret = pin_take(&p);
-	if (ret) {
-		pin_not_taken(r, c->pin, ret);
+	if (check_pin_take(&p, l.map + PIN_OFF, t, r))
 		goto out_pin;
-	}
 
 	result_step(r, "%s while pinned", m->call);
 	if (mu.done_fd < 0 || pthread_create(&thread, NULL, mutator_main, &mu)) {

@@ -3,9 +3,6 @@
  * The check table. Adding a check is adding a row; names are stable because
  * scripts, expectations files and xfstests wrappers select by them.
  */
-#include <errno.h>
-#include <string.h>
-
 #include "checks/check.h"
 
 #define EXPECT_WAIT                                                                         \
@@ -228,17 +225,6 @@ static const struct check rows[] = {
 };
 
 const struct check_table zd_checks = { rows, ARRAY_SIZE(rows) };
-
-void pin_not_taken(struct result *r, const struct pin_ops *ops, int ret)
-{
-	if (ret == -EAGAIN)
-		result_inconclusive(r,
-				    "%s pin not in place in time: the read did not reach the "
-				    "slow device within half the hold",
-				    ops->name);
-	else
-		result_error(r, "%s pin not taken: %s", ops->name, strerror(-ret));
-}
 
 const char *need_name(enum need need)
 {
