@@ -36,18 +36,6 @@ void devdax_unmap_head(const struct target *t, unsigned char *map, int fd)
 		close(fd);
 }
 
-struct daxctl_dev *devdax_find(struct daxctl_ctx *ctx, const char *name)
-{
-	struct daxctl_region *region;
-	struct daxctl_dev *dev;
-
-	daxctl_region_foreach(ctx, region)
-		daxctl_dev_foreach(region, dev)
-			if (!strcmp(daxctl_dev_get_devname(dev), name))
-				return dev;
-	return NULL;
-}
-
 /* After an enable, devtmpfs brings the node back; give it up to two seconds. */
 int devdax_reopen(const char *path)
 {

@@ -115,7 +115,7 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 		goto out_map;
 	}
 	daxctl_set_log_priority(dctx, 0);
-	dev = devdax_find(dctx, t->devname);
+	dev = daxdev_find(dctx, t->devname);
 	if (!dev) {
 		result_error(r, "libdaxctl does not know %s", t->devname);
 		goto out_map;

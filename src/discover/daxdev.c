@@ -51,3 +51,26 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 	daxctl_unref(ctx);
 	return (int)n;
 }
+
+struct daxctl_dev *daxdev_in_region(struct daxctl_region *region, const char *name)
+{
+	struct daxctl_dev *dev;
+
+	daxctl_dev_foreach(region, dev)
+		if (!strcmp(daxctl_dev_get_devname(dev), name))
+			return dev;
+	return NULL;
+}
+
+struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name)
+{
+	struct daxctl_region *region;
+	struct daxctl_dev *dev;
+
+	daxctl_region_foreach(ctx, region) {
+		dev = daxdev_in_region(region, name);
+		if (dev)
+			return dev;
+	}
+	return NULL;
+}

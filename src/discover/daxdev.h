@@ -18,4 +18,11 @@ struct daxdev_info {
 /* Returns the number of devices found (0 when there are none), or -errno. */
 int daxdev_list(struct daxdev_info *out, size_t max);
 
+struct daxctl_ctx;
+struct daxctl_region;
+struct daxctl_dev;
+/* Device @name (dax0.0) in one region, or in any region of @ctx; NULL if absent. */
+struct daxctl_dev *daxdev_in_region(struct daxctl_region *region, const char *name);
+struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name);
+
 #endif

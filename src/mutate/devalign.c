@@ -20,17 +20,8 @@
 #include <daxctl/libdaxctl.h>
 #include <ndctl/libndctl.h>
 
+#include "discover/daxdev.h"
 #include "mutate/devalign.h"
-
-static struct daxctl_dev *find_dev(struct daxctl_region *region, const char *name)
-{
-	struct daxctl_dev *dev;
-
-	daxctl_dev_foreach(region, dev)
-		if (!strcmp(daxctl_dev_get_devname(dev), name))
-			return dev;
-	return NULL;
-}
 
 /* The namespace whose dax claim provides @devname, if it is a static one. */
 static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx, const char *devname)
@@ -45,7 +36,7 @@ static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx, const char 
 			ndctl_namespace_foreach(region, ns) {
 				dax = ndctl_namespace_get_dax(ns);
 				if (dax && ndctl_dax_get_daxctl_region(dax) &&
-				    find_dev(ndctl_dax_get_daxctl_region(dax), devname))
+				    daxdev_in_region(ndctl_dax_get_daxctl_region(dax), devname))
 					return ns;
 			}
 	return NULL;
@@ -162,9 +153,6 @@ out:
 /* A fresh libdaxctl view (devices come and go here) and @devname in it. */
 static struct daxctl_dev *lookup(struct daxctl_ctx **ctx, const char *devname, int *ret)
 {
-	struct daxctl_region *region;
-	struct daxctl_dev *dev = NULL;
-
 	*ret = daxctl_new(ctx);
 	if (*ret) {
 		*ret = *ret < 0 ? *ret : -ENOMEM;
@@ -172,10 +160,7 @@ static struct daxctl_dev *lookup(struct daxctl_ctx **ctx, const char *devname, i
 		return NULL;
 	}
 	daxctl_set_log_priority(*ctx, 0);
-	daxctl_region_foreach(*ctx, region)
-		if (!dev)
-			dev = find_dev(region, devname);
-	return dev;
+	return daxdev_find(*ctx, devname);
 }
 
 int devalign_set(const char *devname, unsigned long align, char *how, size_t len)
