@@ -31,21 +31,24 @@ static const char *const controls[] = {
 	"/sys/kernel/debug/dynamic_debug/control",
 };
 
-/* Whether the callsite already prints ("=p" in its flags). */
+/*
+ * Whether the callsite already prints: its control line reads
+ * "drivers/dax/device.c:224 [device_dax]dev_dax_huge_fault =FLAGS \"...",
+ * FLAGS "_" when off, with a 'p' when printing.
+ */
 static bool already_on(const char *path)
 {
-	char line[512];
+	char line[512], flags[16];
 	bool on = false;
 	FILE *f = fopen(path, "re");
+	char *p;
 
 	if (!f)
 		return false;
 	while (fgets(line, sizeof(line), f)) {
-		char *p = strstr(line, "]" CALLSITE " =");
-
-		if (p && strchr(strchr(p, '=') + 1, 'p') &&
-		    strchr(strchr(p, '=') + 1, 'p') < strchr(p, '"'))
-			on = true;
+		p = strstr(line, "]" CALLSITE " =");
+		if (p && sscanf(p + strlen("]" CALLSITE " ="), "%15s", flags) == 1)
+			on |= strchr(flags, 'p') != NULL;
 	}
 	fclose(f);
 	return on;
