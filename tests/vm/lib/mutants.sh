@@ -28,6 +28,15 @@ declare -A MUTANT_WHAT=(
 	[zdm_longterm]="FOLL_LONGTERM pin of fs-dax accepted"
 	[zdm_warn]="WARN on the DAX fault path"
 )
+# What zdcheck must say to have caught each mutant for the right reason
+# (an extended regex over a caught check's reason and its "also:"
+# evidence): a failure for another reason is a side effect, not a catch.
+declare -A MUTANT_DIAG=(
+	[zdm_nowait]="while the page was pinned|landed in another file|stale pin read another file"
+	[zdm_lostwake]="never woke up after the pin was released|after the release, over the"
+	[zdm_longterm]="accepted a long-term pin"
+	[zdm_warn]="kernel log: .*WARNING"
+)
 # The checks every boot runs (clean and mutant alike, so a failure can be
 # blamed on the mutant): the waits of truncate and punch hole under
 # vmsplice pins (PTE and PMD) and an O_DIRECT pin, and the long-term pin
@@ -166,11 +175,12 @@ _mutant_cpio() {
 
 # _mutant_rows OUTDIR KERNEL NAME: one TSV line per filesystem: kernel,
 # mutant, fs, verdict, checks, diagnosis.  A check catches the mutant when
-# it fails (or errs) with the mutant loaded, passed in the clean boot and is
-# not an expected failure of that kernel.
+# it fails (or errs) with the mutant loaded, passed in the clean boot, is
+# not an expected failure of that kernel, and says what MUTANT_DIAG expects;
+# checks that fail otherwise make the verdict WRONG-DIAG.
 _mutant_rows() {
 	local out=$1 k=$2 m=$3 fs d=$1/$2/$3 clean=$1/$2/clean
-	local hits caught diag last status
+	local hits caught diag last status failed
 	hits=$(cat "$d/mutant.hits" 2>/dev/null || echo '?')
 	status=$(cat "$d/status" 2>/dev/null || true)
 	for fs in "${FILESYSTEMS[@]}"; do
@@ -186,8 +196,16 @@ _mutant_rows() {
 				[.checks[] | select((.status == "fail" or .status == "error") and
 					(.name as $n | $ok | index($n)))] |
 				map(.name) | join(" ")' "$d/$fs.json" 2>/dev/null)
-			diag=$(jq -r --arg n "${caught%% *}" '.checks[] | select(.name == $n) |
-				.reason // ""' "$d/$fs.json" 2>/dev/null | head -n1)
+			failed=$caught
+			caught=$(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed" names)
+			diag=$(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed" reason)
+			if [ -n "$failed" ] && [ -z "$caught" ]; then
+				printf '%s\t%s\t%s\tWRONG-DIAG\t%s\t%s (expected /%s/; mutant fired %s times)\n' \
+					"$k" "$m" "$fs" "$failed" \
+					"$(_mutant_diag "$d/$fs.json" . "$failed" reason)" \
+					"${MUTANT_DIAG[$m]}" "$hits"
+				continue
+			fi
 		fi
 		if [ -z "$caught" ] && [ "$status" != "done" ] && [ ! -e "$d/$fs.rc" ]; then
 			# The guest died or hung before this filesystem's report:
@@ -211,6 +229,20 @@ _mutant_rows() {
 				"$hits" "${last:-the guest finished}"
 		fi
 	done
+}
+
+# _mutant_diag JSON REGEX "CHECK..." names|reason: of the CHECKs in zdcheck's
+# report JSON, those whose reason or "also:" evidence matches REGEX (names),
+# or the first such matching text (reason).
+_mutant_diag() {
+	jq -r --arg re "$2" --arg names "$3" --arg what "$4" '
+		($names | split(" ")) as $n |
+		[.checks[] | select(.name as $c | $n | index($c)) |
+			{name, text: ([.reason // ""] + [(.evidence // [])[] |
+				select(startswith("also: ")) | ltrimstr("also: ")] |
+				map(select(test($re))))} | select(.text | length > 0)] |
+		if $what == "names" then map(.name) | join(" ")
+		else (.[0].text[0] // "") end' "$1" 2>/dev/null
 }
 
 # mutants_run: the whole mode; returns 0 when the clean boots match their
@@ -284,7 +316,7 @@ mutants_run() {
 	return $rc
 }
 
-# _mutant_table ROWS: the mutation table; 1 if a mutant was missed.
+# _mutant_table ROWS: the mutation table; 1 if a mutant was not caught.
 _mutant_table() {
 	echo
 	echo "mutation table (checks: ${MUTANT_CHECKS[*]}; for zdm_nowait also ${MUTANT_EXTRA[zdm_nowait]})"
@@ -292,10 +324,10 @@ _mutant_table() {
 		{ n++; k[n] = $1; m[n] = $2; f[n] = $3; v[n] = $4; c[n] = $5; g[n] = $6
 		  if ($4 != "caught") bad = 1 }
 		END {
-			printf "%-7s %-13s %-5s %-7s %s\n", "kernel", "mutant", "fs", "verdict", "caught by / diagnosis"
+			printf "%-7s %-13s %-5s %-10s %s\n", "kernel", "mutant", "fs", "verdict", "caught by / diagnosis"
 			for (i = 1; i <= n; i++) {
-				printf "%-7s %-13s %-5s %-7s %s\n", k[i], m[i], f[i], v[i], c[i]
-				printf "%-7s %-13s %-5s %-7s   %s\n", "", "", "", "", g[i]
+				printf "%-7s %-13s %-5s %-10s %s\n", k[i], m[i], f[i], v[i], c[i]
+				printf "%-7s %-13s %-5s %-10s   %s\n", "", "", "", "", g[i]
 			}
 			if (n == 0) print "(no mutant ran)"
 			exit bad || n == 0
