@@ -91,42 +91,18 @@ fstests_cases() {
 	"$VM_DIR/../xfstests/install" --list "$1" | awk '{ print $2 }'
 }
 
-# _fstests_guest KEY RESDIR INITRD: boot one guest: two fs-dax NVDIMMs
+# _fstests_guest KEY RESDIR INITRD: guest_run with two fs-dax NVDIMMs
 # (1 GiB each: mkfs.xfs of xfsprogs 6.1 wants 300 MB, and a 2 MiB stripe unit
-# a large log), the results share and the fstests checkout.  Sets GUEST_RC
-# and GUEST_MS like guest_run.  The Debian root lives in guest RAM (the
-# kernel gives half of it to the initramfs), hence 3 GiB.
-# shellcheck disable=SC2034 # GUEST_RC: read by guest_verdict
+# a large log) and the fstests checkout shared as "fstests".  The Debian root
+# lives in guest RAM (the kernel gives half of it to the initramfs), hence
+# 3 GiB.
+# shellcheck disable=SC2034 # the locals are guest_run's settings
 _fstests_guest() {
-	local key=$1 res=$2 initrd=$3 nv t0 i
-	nv=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
+	local NVDIMM_SIZES=(1G 1G) GUEST_MEM=3G
 	# shellcheck disable=SC2054 # commas are qemu's
-	local -a q=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
-		-machine pc,nvdimm=on -m 3G,slots=4,maxmem=8G
-		-nodefaults -no-user-config -display none -no-reboot
-		-kernel "$KBOOT" -initrd "$initrd"
-		-append "console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable"
-		-fsdev "local,id=res,path=$res,security_model=none"
-		-device virtio-9p-pci,fsdev=res,mount_tag=results
-		-fsdev "local,id=fst,path=$FSTESTS_DIR,security_model=none"
+	local GUEST_QEMU_EXTRA=(-fsdev "local,id=fst,path=$FSTESTS_DIR,security_model=none"
 		-device virtio-9p-pci,fsdev=fst,mount_tag=fstests)
-	for i in 0 1; do
-		truncate -s 1G "$nv/nv$i"
-		q+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$nv/nv$i,size=1G,align=2M"
-			-device "nvdimm,id=nv$i,memdev=m$i")
-	done
-	t0=$(date +%s%N)
-	GUEST_RC=0
-	if [ "$VM_MODE" = shell ]; then
-		log "kernel $key: shell on the console; quit with 'echo o > /proc/sysrq-trigger' or Ctrl-a x"
-		nice -n 19 "${q[@]}" -serial mon:stdio || GUEST_RC=$?
-	else
-		timeout -k 10 "$VM_TIMEOUT" nice -n 19 "${q[@]}" \
-			-chardev "file,id=con,path=$res/console.log" -serial chardev:con \
-			</dev/null || GUEST_RC=$?
-	fi
-	GUEST_MS=$((($(date +%s%N) - t0) / 1000000))
-	rm -rf "$nv"
+	guest_run "$@"
 }
 
 # _fstests_extra OUT: /init, zdcheck with the libraries it needs,
@@ -191,6 +167,7 @@ fstests_main() {
 		fi
 		rm -f "$work/initrd"
 		[ "$VM_MODE" = shell ] && return 0
+		# shellcheck disable=SC2153 # GUEST_MS: set by guest_run
 		log "kernel $k: guest took $((GUEST_MS / 1000)) s, status $(cat "$res/status" 2>/dev/null)"
 		for fs in "${FILESYSTEMS[@]}"; do
 			flog=$res/fstests-$fs.log

@@ -18,11 +18,16 @@
 # not follow the DIMM order, so the guest picks devdax by region size.  The
 # backing files are sparse.
 NVDIMM_SIZES=(3G 1G 1G)
+# Guest RAM, and more QEMU arguments (another 9p share): the fstests mode
+# sets its own.
+GUEST_MEM=1G
+GUEST_QEMU_EXTRA=()
 VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
-# guest_run KEY RESDIR INITRD [CMDLINE]: boots $KBOOT, with CMDLINE added to
-# the kernel's; sets GUEST_RC (qemu's exit code, 124 on timeout) and GUEST_MS
-# (wall clock).
+# guest_run KEY RESDIR INITRD [CMDLINE]: boots $KBOOT with $GUEST_MEM of RAM,
+# the NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results" and
+# GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; sets GUEST_RC
+# (qemu's exit code, 124 on timeout) and GUEST_MS (wall clock).
 guest_run() {
 	local key=$1 res=$2 initrd=$3 extra=${4:-} scratch i t0
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
@@ -41,15 +46,16 @@ guest_run() {
 	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
 	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
-		-machine pc,nvdimm=on -m 1G,slots=4,maxmem=8G
+		-machine pc,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "$KBOOT" -initrd "$initrd" -append "$append"
 		"${dimms[@]}"
 		-fsdev "local,id=res,path=$res,security_model=none"
-		-device virtio-9p-pci,fsdev=res,mount_tag=results)
+		-device virtio-9p-pci,fsdev=res,mount_tag=results
+		"${GUEST_QEMU_EXTRA[@]}")
 	t0=$(date +%s%N)
 	if [ "$VM_MODE" = shell ]; then
-		log "kernel $key: shell on the console; quit with 'poweroff -f' or Ctrl-a x"
+		log "kernel $key: shell on the console; power the guest off, or Ctrl-a x"
 		GUEST_RC=0
 		"${qemu[@]}" -serial mon:stdio || GUEST_RC=$?
 	else
