@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# tests/vm/compare-runs on made-up result directories: the same statuses
+# pass, a changed status, a missing check and a retry are reported.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+
+# report DIR KERNEL FILE FSTYPE "NAME STATUS ATTEMPTS"...: a zdcheck JSON
+# report with those checks.
+report() {
+	local dir=$1/$2 file=$3 fs=$4 c
+	shift 4
+	mkdir -p "$(dirname "$dir/$file")"
+	for c; do
+		set -- $c
+		jq -n --arg n "$1" --arg s "$2" --argjson a "$3" \
+			'{name: $n, status: $s, values: (if $a > 1 then {attempts: $a} else {} end)}'
+	done | jq -s --arg fs "$fs" '{target: {kind: (if $fs == "" then "devdax" else "fsdax" end),
+		fstype: (if $fs == "" then null else $fs end)}, checks: .}' > "$dir/$file"
+}
+
+# expect WANT-RC WANT-GREP DIR...: compare-runs exits WANT-RC and prints a
+# line matching WANT-GREP.
+expect() {
+	local rc=$1 want=$2 out got
+	shift 2
+	out=$("$here/compare-runs" "$@" 2>&1)
+	got=$?
+	if [ "$got" != "$rc" ] || ! grep -q -- "$want" <<<"$out"; then
+		echo "FAIL: compare-runs $*: rc $got (want $rc), output:"
+		echo "$out" | sed 's/^/  | /'
+		fails=$((fails + 1))
+	fi
+}
+
+for r in a b c; do
+	report "$work/$r" 7 ext4.json ext4 "fsdax/aio/truncate-0 pass 1" "fsdax/aio/evict fail 1"
+	report "$work/$r" 7 alone-disable-aio/devdax.json "" "devdax/teardown/disable-aio fail 1"
+done
+expect 0 "3 checks in 3 runs: 0 changed" "$work/a" "$work/b" "$work/c"
+
+# A retry is reported, but the result did not change.
+report "$work/c" 7 ext4.json ext4 "fsdax/aio/truncate-0 pass 1" "fsdax/aio/evict fail 2"
+expect 0 "retried 7 ext4 fsdax/aio/evict: run3:2" "$work/a" "$work/b" "$work/c"
+
+report "$work/c" 7 ext4.json ext4 "fsdax/aio/truncate-0 error 3" "fsdax/aio/evict fail 1"
+expect 1 "CHANGED 7 ext4 fsdax/aio/truncate-0: pass pass error" "$work/a" "$work/b" "$work/c"
+expect 1 "retried 7 ext4 fsdax/aio/truncate-0: run3:3" "$work/a" "$work/b" "$work/c"
+
+report "$work/b" 7 alone-disable-aio/devdax.json "" "devdax/teardown/disable-aio pass 2"
+expect 1 "retried 7 devdax devdax/teardown/disable-aio: run2:2" "$work/a" "$work/b"
+expect 1 "CHANGED 7 devdax devdax/teardown/disable-aio: fail pass" "$work/a" "$work/b"
+
+rm "$work/b/7/ext4.json"
+expect 1 "CHANGED 7 ext4 fsdax/aio/evict: fail missing" "$work/a" "$work/b"
+
+expect 2 "usage" "$work/a"
+expect 2 "no results directory" "$work/a" "$work/nonexistent"
+
+[ $fails -eq 0 ] && echo "compare-runs: all cases pass"
+exit $((fails > 0))
