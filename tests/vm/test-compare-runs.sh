@@ -11,12 +11,12 @@ fails=0
 # report DIR KERNEL FILE FSTYPE "NAME STATUS ATTEMPTS"...: a zdcheck JSON
 # report with those checks.
 report() {
-	local dir=$1/$2 file=$3 fs=$4 c
+	local dir=$1/$2 file=$3 fs=$4 c name status attempts
 	shift 4
 	mkdir -p "$(dirname "$dir/$file")"
 	for c; do
-		set -- $c
-		jq -n --arg n "$1" --arg s "$2" --argjson a "$3" \
+		read -r name status attempts <<<"$c"
+		jq -n --arg n "$name" --arg s "$status" --argjson a "$attempts" \
 			'{name: $n, status: $s, values: (if $a > 1 then {attempts: $a} else {} end)}'
 	done | jq -s --arg fs "$fs" '{target: {kind: (if $fs == "" then "devdax" else "fsdax" end),
 		fstype: (if $fs == "" then null else $fs end)}, checks: .}' > "$dir/$file"
@@ -25,13 +25,13 @@ report() {
 # expect WANT-RC WANT-GREP DIR...: compare-runs exits WANT-RC and prints a
 # line matching WANT-GREP.
 expect() {
-	local rc=$1 want=$2 out got
+	local rc=$1 want=$2 out got l
 	shift 2
 	out=$("$here/compare-runs" "$@" 2>&1)
 	got=$?
 	if [ "$got" != "$rc" ] || ! grep -q -- "$want" <<<"$out"; then
 		echo "FAIL: compare-runs $*: rc $got (want $rc), output:"
-		echo "$out" | sed 's/^/  | /'
+		while IFS= read -r l; do echo "  | $l"; done <<<"$out"
 		fails=$((fails + 1))
 	fi
 }
