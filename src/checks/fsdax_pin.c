@@ -44,6 +44,7 @@ struct mutator {
 	int ret;
 	int done_fd; /* eventfd: written when apply() returned */
 	bool done;
+	pid_t tid; /* the thread that applies the change, once it runs */
 };
 
 /* What was true at the moment the holder started to let go. */
@@ -51,6 +52,8 @@ struct at_release {
 	struct mutator *mu;
 	bool done; /* the change had already returned */
 	bool visible; /* its effect was already visible (fstat) */
+	char state; /* the mutator thread's state letter, 0 if unknown */
+	char wchan[64]; /* and the kernel function it slept in */
 };
 
 static void *mutator_main(void *arg)
@@ -58,6 +61,7 @@ static void *mutator_main(void *arg)
 	struct mutator *mu = arg;
 	uint64_t one = 1;
 
+	__atomic_store_n(&mu->tid, gettid(), __ATOMIC_RELEASE);
 	mu->start_us = now_us();
 	mu->ret = mu->m->apply(mu->l);
 	mu->end_us = now_us();
@@ -70,10 +74,14 @@ static void *mutator_main(void *arg)
 static void observe_release(void *arg)
 {
 	struct at_release *a = arg;
+	pid_t tid = __atomic_load_n(&a->mu->tid, __ATOMIC_ACQUIRE);
 
 	a->done = __atomic_load_n(&a->mu->done, __ATOMIC_ACQUIRE);
 	if (!a->done && a->mu->m->visible)
 		a->visible = a->mu->m->visible(a->mu->l);
+	/* The wait as the kernel shows it: where the change sleeps while pinned. */
+	if (!a->done && tid)
+		a->state = task_wchan(getpid(), tid, a->wchan, sizeof(a->wchan));
 }
 
 /* Filesystems say "not supported" in several ways; none of them is a wait. */
@@ -392,6 +400,9 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		result_value(r, "wake_us", wait_wake_us(&tl));
 	result_value(r, "blocked_us", mu.end_us - mu.start_us);
 	result_value(r, "hold_us", p.release_us - p.taken_us);
+	if (at.state)
+		result_evidence(r, "when the pin was let go, %s was in state %c, wchan %s",
+				m->call, at.state, at.wchan);
 	if (vs.n) {
 		result_value(r, "victim_bytes", (long long)vs.bytes);
 		result_evidence(r, "%d victim files, %zu MiB, %s the pinned block", vs.n,

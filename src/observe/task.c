@@ -41,6 +41,26 @@ char task_state(pid_t pid, pid_t tid)
 	return state;
 }
 
+/* The kernel function a sleeping thread waits in; "-" when running, "?" unknown. */
+static void read_wchan(pid_t pid, pid_t tid, char *wchan, size_t len)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", pid, tid);
+	if (zd_read_text(path, wchan, len) <= 0)
+		snprintf(wchan, len, "?");
+	else if (!wchan[0] || !strcmp(wchan, "0"))
+		snprintf(wchan, len, "-");
+}
+
+char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len)
+{
+	char state = task_state(pid, tid);
+
+	read_wchan(pid, tid, wchan, len);
+	return state;
+}
+
 static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 {
 	char path[64], stat[512], wchan[128], stack[4096], comm[64], state;
@@ -51,11 +71,8 @@ static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 	if (zd_read_text(path, stat, sizeof(stat)) <= 0 ||
 	    parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
 		return;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", pid, tid);
-	if (zd_read_text(path, wchan, sizeof(wchan)) <= 0)
-		snprintf(wchan, sizeof(wchan), "?");
-	result_evidence(r, "task %d/%d (%s) state %c wchan %s", pid, tid, comm, state,
-			wchan[0] && strcmp(wchan, "0") ? wchan : "-");
+	read_wchan(pid, tid, wchan, sizeof(wchan));
+	result_evidence(r, "task %d/%d (%s) state %c wchan %s", pid, tid, comm, state, wchan);
 	if (state == 'D')
 		(*dstate)++;
 

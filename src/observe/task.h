@@ -9,6 +9,11 @@
 /* The scheduler state letter of a task ('R', 'S', 'D', 'Z', ...) or 0. */
 char task_state(pid_t pid, pid_t tid);
 /*
+ * The state letter of a task, as task_state(), and in @wchan the kernel
+ * function it sleeps in ("-" when it does not sleep, "?" when unreadable).
+ */
+char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len);
+/*
  * Adds, for every thread of every process in process group @pgid, its state,
  * wchan and kernel stack (when readable) to the evidence. Returns the number
  * of threads found in uninterruptible sleep.

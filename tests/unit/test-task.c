@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* task_wchan() on a thread of our own that sleeps in read(2) of a pipe. */
+#include <pthread.h>
+#include <unistd.h>
+
+#include "observe/task.h"
+#include "unit.h"
+
+static int pipefd[2];
+static pid_t reader_tid;
+
+static void *reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	__atomic_store_n(&reader_tid, gettid(), __ATOMIC_RELEASE);
+	return read(pipefd[0], &c, 1) == 1 ? NULL : arg;
+}
+
+int main(void)
+{
+	char wchan[64], state = 0;
+	pthread_t t;
+	pid_t tid = 0;
+	int i;
+
+	if (pipe(pipefd) || pthread_create(&t, NULL, reader, NULL))
+		return 99;
+	/* Up to 5 s for the reader to fall asleep: a loaded machine is slow. */
+	for (i = 0; i < 500 && state != 'S'; i++) {
+		usleep(10000);
+		tid = __atomic_load_n(&reader_tid, __ATOMIC_ACQUIRE);
+		if (tid)
+			state = task_wchan(getpid(), tid, wchan, sizeof(wchan));
+	}
+	EXPECT(state == 'S');
+	/* A function name, or "-" where the kernel hides it; never unread. */
+	EXPECT(wchan[0] && strcmp(wchan, "?"));
+	fprintf(stderr, "reader: state %c wchan %s\n", state, wchan);
+
+	if (write(pipefd[1], "x", 1) != 1)
+		return 99;
+	pthread_join(t, NULL);
+
+	/* A thread that is gone: no state, and the wchan says unknown. */
+	EXPECT(task_wchan(getpid(), tid, wchan, sizeof(wchan)) == 0);
+	EXPECT_STR(wchan, "?");
+	return unit_done();
+}
