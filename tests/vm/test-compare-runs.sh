@@ -9,11 +9,15 @@ trap 'rm -rf "$work"' EXIT
 fails=0
 
 # report DIR KERNEL FILE FSTYPE "NAME STATUS ATTEMPTS"...: a zdcheck JSON
-# report with those checks.
+# report with those checks; in an alone-* directory (a check's boot of its
+# own) with tests/vm/run's marker naming the check.
 report() {
 	local dir=$1/$2 file=$3 fs=$4 c name status attempts
 	shift 4
 	mkdir -p "$(dirname "$dir/$file")"
+	case $file in
+	alone-*/*) read -r name _ <<<"$1"; echo "$name" > "$dir/${file%%/*}/only" ;;
+	esac
 	for c; do
 		read -r name status attempts <<<"$c"
 		jq -n --arg n "$name" --arg s "$status" --argjson a "$attempts" \

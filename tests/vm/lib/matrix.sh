@@ -40,7 +40,8 @@ _died() {
 }
 
 # _results OUTDIR: one TSV line per check: kernel, target, name, status, the
-# first measured value as key=value ("died" for a guest that died in it).
+# first measured value as key=value ("died" for a guest that died in it),
+# how many attempts the runner made ("?" for a death).
 # Unreadable reports are left out here and reported by matrix_print.
 _results() {
 	local out=$1 k t f d c
@@ -50,13 +51,14 @@ _results() {
 			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
 				[$k, $t, .name, .status,
 				 ((.values // {}) | to_entries | first //
-				  null | if . then "\(.key)=\(.value | tostring)" else "" end)] |
+				  null | if . then "\(.key)=\(.value | tostring)" else "" end),
+				 (.values.attempts // 1)] |
 				@tsv' "$f" 2>/dev/null || true
 		done < <(_reports "$out" "$k")
 		for d in "$out/$k" "$out/$k"/alone-*; do
 			[ -d "$d" ] || continue
 			read -r t c < <(_died "$d") || continue
-			printf '%s\t%s\t%s\tfail\tdied\n' "$k" "$t" "$c"
+			printf '%s\t%s\t%s\tfail\tdied\t?\n' "$k" "$t" "$c"
 		done
 	done
 }
