@@ -197,13 +197,13 @@ _mutant_rows() {
 					(.name as $n | $ok | index($n)))] |
 				map(.name) | join(" ")' "$d/$fs.json" 2>/dev/null)
 			failed=$caught
-			caught=$(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed" names)
-			diag=$(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed" reason)
+			{ IFS= read -r caught; IFS= read -r diag; } < \
+				<(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed")
 			if [ -n "$failed" ] && [ -z "$caught" ]; then
+				# What they said instead: the first failed check's reason.
+				{ read -r _; IFS= read -r diag; } < <(_mutant_diag "$d/$fs.json" . "$failed")
 				printf '%s\t%s\t%s\tWRONG-DIAG\t%s\t%s (expected /%s/; mutant fired %s times)\n' \
-					"$k" "$m" "$fs" "$failed" \
-					"$(_mutant_diag "$d/$fs.json" . "$failed" reason)" \
-					"${MUTANT_DIAG[$m]}" "$hits"
+					"$k" "$m" "$fs" "$failed" "$diag" "${MUTANT_DIAG[$m]}" "$hits"
 				continue
 			fi
 		fi
@@ -231,18 +231,17 @@ _mutant_rows() {
 	done
 }
 
-# _mutant_diag JSON REGEX "CHECK..." names|reason: of the CHECKs in zdcheck's
-# report JSON, those whose reason or "also:" evidence matches REGEX (names),
-# or the first such matching text (reason).
+# _mutant_diag JSON REGEX "CHECK...": of the CHECKs in zdcheck's report
+# JSON, those whose reason or "also:" evidence matches REGEX, on one line,
+# and the first matching text on the next.
 _mutant_diag() {
-	jq -r --arg re "$2" --arg names "$3" --arg what "$4" '
+	jq -r --arg re "$2" --arg names "$3" '
 		($names | split(" ")) as $n |
 		[.checks[] | select(.name as $c | $n | index($c)) |
 			{name, text: ([.reason // ""] + [(.evidence // [])[] |
 				select(startswith("also: ")) | ltrimstr("also: ")] |
 				map(select(test($re))))} | select(.text | length > 0)] |
-		if $what == "names" then map(.name) | join(" ")
-		else (.[0].text[0] // "") end' "$1" 2>/dev/null
+		(map(.name) | join(" ")), (.[0].text[0] // "")' "$1" 2>/dev/null
 }
 
 # mutants_run: the whole mode; returns 0 when the clean boots match their
