@@ -47,13 +47,19 @@ static const char options_help[] =
 	"      --size BYTES     device-dax window the checks may write (default 64M)\n"
 	"      --destructive    device-dax: do not save the window; allow teardown checks\n"
 	"      --restore FILE   device-dax: put a window back from its journal, run nothing\n"
+	"      --journal-dir DIR\n"
+	"                       device-dax: where the journal goes (default:\n"
+	"                       $XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck)\n"
+	"      --force          device-dax: restore a journal saved from a device whose\n"
+	"                       name, size, alignment or uuid differ; keep a journal on\n"
+	"                       tmpfs or on the memory under test\n"
 	"      --seed N         seed for data patterns (default: from the clock)\n"
 	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
 	"  -V, --version        show version and built-in features\n";
 
 static const char exit_help[] =
 	"Exit status: 0 all selected checks passed, 1 a check failed, 2 usage error,\n"
-	"77 nothing could run, 99 setup broke, 130 interrupted.\n";
+	"77 nothing could run, 99 setup broke, 128+N stopped by signal N (130: Ctrl-C).\n";
 
 static void usage(FILE *out)
 {
@@ -121,7 +127,7 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		return ZD_SETUP_BROKEN;
 	}
 	/* The window goes back before the report, which records its crc32. */
-	ret = target_restore(t, why, sizeof(why));
+	ret = target_restore(t, false, why, sizeof(why));
 	report_end(&rp);
 	if (ret) {
 		zd_err("%s; the journal is kept: %s", why, t->journal);
@@ -153,45 +159,53 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 }
 
 /* zdcheck devdax --restore JOURNAL DEVICE: put a saved window back, nothing else. */
-static enum zd_outcome restore_window(struct target *t, const char *journal, char *why,
+static enum zd_outcome restore_window(struct target *t, const struct options *o, char *why,
 				      size_t len)
 {
-	int ret = journal_read_id(journal, &t->saved);
+	char note[768];
+	int ret;
 
+	snprintf(t->journal, sizeof(t->journal), "%s", o->restore);
+	ret = target_restore(t, o->force, note, sizeof(note));
 	if (ret) {
-		snprintf(why, len, "%s: %s", journal,
-			 ret == -EINVAL ? "not a zdcheck journal" : strerror(-ret));
-		return ZD_USAGE;
+		snprintf(why, len, "%s: %s; %s untouched%s", o->restore, note, t->path,
+			 ret == -EIO ? " but written: the journal is kept" : ", journal kept");
+		if (ret == -EIO)
+			return ZD_SETUP_BROKEN;
+		/* A journal that is wrong for this device is the user's input. */
+		return ret == -EBADMSG || ret == -ERANGE || ret == -ENODEV || ret == -EINVAL ||
+				       ret == -ENOENT ?
+			       ZD_USAGE :
+			       ZD_SETUP_BROKEN;
 	}
-	snprintf(t->journal, sizeof(t->journal), "%s", journal);
-	t->window = t->saved.length;
-	ret = target_restore(t, why, len);
-	if (ret)
-		return ret == -ENODEV ? ZD_USAGE : ZD_SETUP_BROKEN;
-	printf("restored %s bytes 0-%llu from %s: crc32 %08x verified, journal removed\n",
-	       t->path, t->window - 1, journal, t->crc_after);
+	if (note[0])
+		zd_err("%s", note);
+	printf("restored %s bytes %llu-%llu from %s: crc32 %08x read back, journal removed\n",
+	       t->path, (unsigned long long)t->saved.offset,
+	       (unsigned long long)(t->saved.offset + t->saved.length - 1), o->restore,
+	       t->crc_after);
 	return ZD_PASSED;
 }
 
 static enum zd_outcome cmd_target(struct options *o, const char *path, enum target_kind kind,
 				  char *why, size_t len)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	enum zd_outcome out;
 	struct target t;
 
 	/* No SA_RESTART: the runner's waits must return to notice the stop. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	zd_catch_stop_signals(on_stop_signal);
 
 	out = kind == TARGET_FSDAX ? fsdax_target_open(&t, path, o, why, len) :
 				     devdax_target_open(&t, path, o, why, len);
 	if (out == ZD_PASSED && kind == TARGET_DEVDAX && o->restore)
-		return restore_window(&t, o->restore, why, len);
-	if (out == ZD_PASSED && kind == TARGET_DEVDAX)
+		out = restore_window(&t, o, why, len);
+	else if (out == ZD_PASSED && kind == TARGET_DEVDAX)
 		out = devdax_window_open(&t, o, why, len);
-	if (out != ZD_PASSED)
+	if (out != ZD_PASSED || o->restore) {
+		target_close(&t);
 		return out;
+	}
 	/* Reads must outlast the hold; failing to build it only skips those checks. */
 	if (select_needs(o, &zd_checks, kind) & NEED_SLOW_BDEV)
 		slowdev_open(&t.slow, o->pin_device, o->hold_ms, o->seed + 0x51);
@@ -246,14 +260,19 @@ static const struct command commands[] = {
 	  "or dax=inode, where zdcheck sets FS_XFLAG_DAX on its work directory).\n"
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
-	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n",
+	  "when a signal (Ctrl-C, hangup, a closed pipe) ends the run, unless --keep\n"
+	  "is given. Nothing else is touched.\n",
 	  1, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
-	  "libdaxctl. Checks write only a window at its start (--size, default 64M),\n"
-	  "which zdcheck first saves to a journal file and writes back at the end,\n"
-	  "also on SIGINT/SIGTERM; 'zdcheck devdax --restore JOURNAL DEVICE' puts it\n"
-	  "back after a crash. --destructive saves nothing.\n",
+	  "libdaxctl. One zdcheck at a time per device (a lock; a second is refused).\n"
+	  "Checks write only a window at its start (--size, default 64M), which\n"
+	  "zdcheck first saves to a journal file (in --journal-dir, default\n"
+	  "$XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck; never on tmpfs) and\n"
+	  "writes back at the end, also when a signal ends the run. After a kill -9\n"
+	  "or a crash, 'zdcheck devdax --restore JOURNAL DEVICE' verifies all of the\n"
+	  "journal and the device, then puts the window back. --destructive saves\n"
+	  "nothing.\n",
 	  1, cmd_devdax },
 	{ "list", "", "list the checks (select with -t/-x, --format json, -v for details)",
 	  "Prints one line per check: its name and what it proves. With -v also\n"
@@ -334,6 +353,8 @@ enum {
 	OPT_DESTRUCTIVE,
 	OPT_RESTORE,
 	OPT_NO_KMSG_VERDICT,
+	OPT_JOURNAL_DIR,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -351,6 +372,8 @@ static const struct option long_options[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
+	{ "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -429,6 +452,12 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 		case OPT_RESTORE:
 			o->restore = optarg;
 			break;
+		case OPT_JOURNAL_DIR:
+			o->journal_dir = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
 		case OPT_SEED:
 			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
 				return ZD_USAGE;
@@ -491,7 +520,8 @@ static int exit_code(enum zd_outcome out)
 	case ZD_SETUP_BROKEN:
 		return 99;
 	case ZD_INTERRUPTED:
-		return 130;
+		/* As a shell reports a command a signal ended: 130 for Ctrl-C. */
+		return 128 + (zd_stop > 0 ? zd_stop : SIGINT);
 	}
 	return 99;
 }

@@ -46,6 +46,38 @@ long long now_us(void)
 
 volatile sig_atomic_t zd_stop;
 
+/* Whose default action ends the process (signal(7)), SIGKILL and SIGSTOP aside. */
+static bool ends_process(int sig)
+{
+	static const int ending[] = {
+		SIGHUP,	 SIGINT,  SIGQUIT, SIGPIPE,   SIGALRM, SIGTERM, SIGUSR1,   SIGUSR2,
+		SIGXCPU, SIGXFSZ, SIGIO,   SIGVTALRM, SIGPROF, SIGPWR,	SIGSTKFLT,
+	};
+	size_t i;
+
+	if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(ending); i++)
+		if (ending[i] == sig)
+			return true;
+	return false;
+}
+
+void zd_catch_stop_signals(void (*fn)(int))
+{
+	struct sigaction sa = { .sa_handler = fn };
+	int sig;
+
+	for (sig = 1; sig <= SIGRTMAX; sig++)
+		if (ends_process(sig))
+			sigaction(sig, &sa, NULL);
+}
+
+void zd_default_stop_signals(void)
+{
+	zd_catch_stop_signals(SIG_DFL);
+}
+
 #define FEATURE(have, name) ((have) ? " +" name : " -" name)
 
 const char *zd_features(void)

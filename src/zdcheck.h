@@ -21,7 +21,7 @@ enum zd_outcome {
 	ZD_USAGE, /* bad command line or a target of the wrong kind */
 	ZD_NOTHING_RAN, /* nothing could run here: the reason was printed */
 	ZD_SETUP_BROKEN, /* setup failed where it should have worked */
-	ZD_INTERRUPTED, /* SIGINT/SIGTERM: cleaned up and stopped */
+	ZD_INTERRUPTED, /* a signal: cleaned up and stopped */
 };
 
 enum report_format {
@@ -45,12 +45,22 @@ struct options {
 	unsigned long long size; /* --size: the device-dax window */
 	bool destructive; /* --destructive: no journal, teardown checks allowed */
 	const char *restore; /* --restore JOURNAL: put a window back, run nothing */
+	const char *journal_dir; /* --journal-dir: where the journal goes */
+	bool force; /* --force: restore onto a device that differs, journal on tmpfs */
 	unsigned long long seed;
 };
 
-/* Set by the SIGINT/SIGTERM handler; the runner stops and cleans up. */
+/*
+ * Set by the handler of every signal that would end the run (Ctrl-C, a
+ * hangup, a closed output pipe, kill, a CPU limit, ...): the runner stops,
+ * the device-dax window is put back and the work directory removed.
+ */
 #include <signal.h>
 extern volatile sig_atomic_t zd_stop;
+/* Catches each of those signals with @fn, without SA_RESTART. */
+void zd_catch_stop_signals(void (*fn)(int));
+/* Their default action again (in a check's child). */
+void zd_default_stop_signals(void);
 
 /* "+URING -AIO +PMEM2": what this build can do, for --version and reports. */
 const char *zd_features(void);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <daxctl/libdaxctl.h>
+#include <uuid/uuid.h>
 
 #include "discover/daxdev.h"
 
@@ -15,6 +16,23 @@ static const char *dev_mode(struct daxctl_dev *dev)
 	if (daxctl_dev_get_memory(dev) && daxctl_dev_has_online_memory(dev))
 		return "system-ram";
 	return "devdax";
+}
+
+/*
+ * A stable name for the memory behind a device, surviving reboots and
+ * renumbering: for a pmem namespace claimed as device-dax, the uuid of its
+ * info block (libdaxctl reports it as the region's). Regions without one
+ * (hmem, dynamic CXL ram) leave it empty.
+ */
+static void region_uuid(struct daxctl_region *region, char out[37])
+{
+	uuid_t uu;
+
+	daxctl_region_get_uuid(region, uu);
+	if (uuid_is_null(uu))
+		out[0] = '\0';
+	else
+		uuid_unparse(uu, out);
 }
 
 int daxdev_list(struct daxdev_info *out, size_t max)
@@ -46,6 +64,7 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->size = daxctl_dev_get_size(dev);
 			d->align = daxctl_dev_get_align(dev);
 			d->mode = dev_mode(dev);
+			region_uuid(region, d->uuid);
 		}
 	}
 	daxctl_unref(ctx);

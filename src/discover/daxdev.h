@@ -13,6 +13,7 @@ struct daxdev_info {
 	unsigned long long size;
 	unsigned long align;
 	const char *mode; /* "devdax", "system-ram" or "disabled" */
+	char uuid[37]; /* the region's (a pmem dax claim's) uuid, "" if it has none */
 };
 
 /* Returns the number of devices found (0 when there are none), or -errno. */

@@ -82,6 +82,7 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 	memset(t, 0, sizeof(*t));
 	t->kind = TARGET_FSDAX;
 	t->slow.fd = -1;
+	t->lock_fd = -1;
 	t->keep = o->keep;
 	if (!realpath(path, t->path) || stat(t->path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
@@ -168,6 +169,9 @@ void target_close(struct target *t)
 	int ret;
 
 	slowdev_close(&t->slow);
+	if (t->lock_fd >= 0)
+		close(t->lock_fd);
+	t->lock_fd = -1;
 	if (t->kind != TARGET_FSDAX || !t->workdir[0])
 		return;
 	if (t->keep) {

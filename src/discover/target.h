@@ -54,6 +54,8 @@ struct target {
 	unsigned int dev_major, dev_minor;
 	unsigned long long size;
 	unsigned long align;
+	char uuid[JOURNAL_UUID_LEN]; /* stable id of its memory, "" if none */
+	int lock_fd; /* held for the whole run: one zdcheck per device */
 	unsigned long long window; /* checks write only in [0, window) */
 	bool destructive; /* --destructive: nothing saved, teardown allowed */
 	struct journal_id saved; /* what the journal holds (length 0: none) */
@@ -74,11 +76,16 @@ enum zd_outcome devdax_target_open(struct target *t, const char *path, const str
 #define DEVDAX_WINDOW (64ULL << 20)
 enum zd_outcome devdax_window_open(struct target *t, const struct options *o, char *why,
 				   size_t len);
+/* The device as a journal names it (window fields zero). */
+void devdax_identity(const struct target *t, struct journal_id *id);
 /*
- * Puts a device-dax window back from its journal and verifies it; returns
- * 0 (also when there was nothing to restore) or -errno with @why set.
+ * Puts a device-dax window back from t->journal, after verifying all of
+ * it: at the end of a run against the window this run saved, for --restore
+ * (t->saved.length 0) against the device, @force allowing another
+ * identity. Returns 0 (also when there was nothing to restore) or -errno
+ * as journal_restore(), with @why set; -EBUSY never (the lock is held).
  */
-int target_restore(struct target *t, char *why, size_t len);
+int target_restore(struct target *t, bool force, char *why, size_t len);
 /* Removes the work directory and the slow device zdcheck built. */
 void target_close(struct target *t);
 

@@ -118,8 +118,7 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 	setpgid(0, 0);
 	/* If zdcheck dies, its checks (and the pins they hold) die with it. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	zd_default_stop_signals();
 	shared->pid = getpid();
 	c->run(c, &ctx);
 	_exit(0);
