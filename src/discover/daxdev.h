@@ -22,8 +22,12 @@ int daxdev_list(struct daxdev_info *out, size_t max);
 struct daxctl_ctx;
 struct daxctl_region;
 struct daxctl_dev;
+struct ndctl_ctx;
+struct ndctl_namespace;
 /* Device @name (dax0.0) in one region, or in any region of @ctx; NULL if absent. */
 struct daxctl_dev *daxdev_in_region(struct daxctl_region *region, const char *name);
 struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name);
+/* The pmem namespace whose device-dax claim provides @devname, or NULL. */
+struct ndctl_namespace *daxdev_namespace(struct ndctl_ctx *ctx, const char *devname);
 
 #endif
