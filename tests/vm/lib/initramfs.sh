@@ -71,6 +71,7 @@ initramfs_userland() {
 	cp /etc/mke2fs.conf "$stage/etc/"
 	ldconfig -r "$stage" 2>/dev/null || true
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
+	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }
@@ -145,6 +146,8 @@ initramfs_config() {
 		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
 		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
 		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
+		# The data-safety pass (guest/safety), not for the stand-in.
+		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && echo "$VM_SAFETY" || echo 0)"
 	} > "$stage/etc/zdcheck-vm/config"
 	: > "$stage/etc/zdcheck-vm/args"
 	for a in "${ZDCHECK_ARGS[@]}"; do
