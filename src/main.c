@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/parse.h"
 #include "discover/probe.h"
 #include "report/report.h"
 #include "run/select.h"
@@ -269,46 +270,6 @@ static const struct command commands[] = {
 	{ NULL },
 };
 
-static int parse_uint(const char *opt, const char *s, unsigned long long min,
-		      unsigned long long max, unsigned long long *out, char *why, size_t len)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *out < min || *out > max) {
-		snprintf(why, len, "invalid %s '%s': expected a number from %llu to %llu", opt,
-			 s, min, max);
-		return -1;
-	}
-	return 0;
-}
-
-/* "64M", "2G", "4096": a byte count with an optional K/M/G suffix. */
-static int parse_size(const char *s, unsigned long long *out, char *why, size_t len)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (!*s || *s == '-' || *end || errno || !v || v > (1ULL << 50) >> shift) {
-		snprintf(why, len, "invalid --size '%s': expected bytes, with K, M or G", s);
-		return -1;
-	}
-	*out = v << shift;
-	return 0;
-}
-
 static int add_glob(const char ***list, size_t *n, const char *glob)
 {
 	const char **l = realloc(*list, (*n + 2) * sizeof(*l));
@@ -376,34 +337,24 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 				return ZD_SETUP_BROKEN;
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->format = FORMAT_JSON;
-			else if (!strcmp(optarg, "tap"))
-				o->format = FORMAT_TAP;
-			else {
-				snprintf(why, len,
-					 "invalid --format '%s': expected text, json or tap",
-					 optarg);
+			if (cli_parse_format("--format", optarg, &o->format, why, len))
 				return ZD_USAGE;
-			}
 			break;
 		case 'v':
 			o->verbose++;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_uint("--timeout", optarg, 1, 86400, &v, why, len))
+			if (cli_parse_uint("--timeout", optarg, 1, 86400, &v, why, len))
 				return ZD_USAGE;
 			o->timeout_s = (unsigned int)v;
 			break;
 		case OPT_HOLD:
-			if (parse_uint("--hold", optarg, 1, 600000, &v, why, len))
+			if (cli_parse_uint("--hold", optarg, 1, 600000, &v, why, len))
 				return ZD_USAGE;
 			o->hold_ms = (unsigned int)v;
 			break;
 		case OPT_WAKE:
-			if (parse_uint("--wake-limit", optarg, 1, 3600, &v, why, len))
+			if (cli_parse_uint("--wake-limit", optarg, 1, 3600, &v, why, len))
 				return ZD_USAGE;
 			o->wake_limit_s = (unsigned int)v;
 			break;
@@ -420,7 +371,7 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			o->pin_device = optarg;
 			break;
 		case OPT_SIZE:
-			if (parse_size(optarg, &o->size, why, len))
+			if (cli_parse_size("--size", optarg, &o->size, why, len))
 				return ZD_USAGE;
 			break;
 		case OPT_DESTRUCTIVE:
@@ -430,7 +381,7 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			o->restore = optarg;
 			break;
 		case OPT_SEED:
-			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
+			if (cli_parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
 				return ZD_USAGE;
 			o->seed = v;
 			break;

@@ -44,6 +44,30 @@ long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
+#define ABBREV_KEEP 60
+
+/* Not in the middle of a UTF-8 sequence: its continuation bytes are 10xxxxxx. */
+static bool utf8_cont(char c)
+{
+	return ((unsigned char)c & 0xc0) == 0x80;
+}
+
+const char *zd_abbrev(const char *s, char *buf, size_t len)
+{
+	size_t n = strlen(s), head = ABBREV_KEEP, tail = n - ABBREV_KEEP;
+
+	if (n <= 2 * ABBREV_KEEP + 3) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	while (head > 0 && utf8_cont(s[head]))
+		head--;
+	while (tail < n && utf8_cont(s[tail]))
+		tail++;
+	snprintf(buf, len, "%.*s...%s", (int)head, s, s + tail);
+	return buf;
+}
+
 volatile sig_atomic_t zd_stop;
 
 #define FEATURE(have, name) ((have) ? " +" name : " -" name)

@@ -74,4 +74,12 @@ int zd_remove_tree(const char *path);
 /* Monotonic microseconds: every measured duration in the report uses this. */
 long long now_us(void);
 
+/*
+ * A user's string (a path, an option value) as a one-line message shows it:
+ * whole when short, else its first and last 60 bytes around "...", so that
+ * the reason after it is never cut off. Returns @buf.
+ */
+#define ZD_ABBREV (60 + 3 + 60 + 1)
+const char *zd_abbrev(const char *s, char *buf, size_t len);
+
 #endif
