@@ -18,39 +18,127 @@
 #include "report/report.h"
 #include "run/select.h"
 
+/*
+ * Where an option means something: each command, and devdax's --restore,
+ * which puts a window back and runs nothing.
+ */
+enum {
+	IN_FSDAX = 1 << 0,
+	IN_DEVDAX = 1 << 1,
+	IN_RESTORE = 1 << 2,
+	IN_LIST = 1 << 3,
+	IN_PROBE = 1 << 4,
+	IN_HELP = 1 << 5,
+	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP,
+	IN_RUN = IN_FSDAX | IN_DEVDAX, /* what runs checks */
+};
+
 struct command {
 	const char *name;
 	const char *args;
 	const char *summary;
 	const char *help; /* shown by "zdcheck COMMAND --help" */
 	int nargs;
+	unsigned int in; /* IN_*: which options it takes (devdax: also --restore's) */
 	enum zd_outcome (*fn)(struct options *o, char **argv, char *why, size_t len);
 };
 
 static const struct command commands[];
 
-static const char options_help[] =
-	"Options:\n"
-	"  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n"
-	"  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable)\n"
-	"      --format FORMAT  text (default), json or tap\n"
-	"  -v, --verbose        show evidence for passing checks too; repeat for more\n"
-	"      --timeout SEC    deadline for each check (default: the check's own)\n"
-	"      --hold MS        how long pins are held (default 200)\n"
-	"      --wake-limit SEC a layout change must end this soon after release (default 5)\n"
-	"      --keep           keep the fs-dax work directory for debugging\n"
-	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
-	"      --no-kmsg-verdict\n"
-	"                       report kernel log lines, but fail no check on them\n"
-	"                       (for a harness that judges the log, as fstests does)\n"
-	"      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
-	"                       as root, zdcheck builds one from null_blk and dm-delay)\n"
-	"      --size BYTES     device-dax window the checks may write (default 64M)\n"
-	"      --destructive    device-dax: do not save the window; allow teardown checks\n"
-	"      --restore FILE   device-dax: put a window back from its journal, run nothing\n"
-	"      --seed N         seed for data patterns (default: from the clock)\n"
-	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
-	"  -V, --version        show version and built-in features\n";
+enum {
+	OPT_FORMAT = 256,
+	OPT_TIMEOUT,
+	OPT_HOLD,
+	OPT_KEEP,
+	OPT_SEED,
+	OPT_WAKE,
+	OPT_NON_DAX,
+	OPT_PIN_DEV,
+	OPT_SIZE,
+	OPT_DESTRUCTIVE,
+	OPT_RESTORE,
+	OPT_NO_KMSG_VERDICT,
+};
+
+/*
+ * The options: the name, the value, the help lines, and where each applies.
+ * An option given to a command it does not apply to is a usage error, like
+ * any other bad option; adding an option is adding a row (and its case in
+ * parse_args()).
+ */
+static const struct cli_option {
+	struct option opt;
+	unsigned int in; /* IN_*: where it applies */
+	const char *help;
+} cli_options[] = {
+	{ { "test", required_argument, NULL, 't' },
+	  IN_RUN | IN_LIST,
+	  "  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n" },
+	{ { "exclude", required_argument, NULL, 'x' },
+	  IN_RUN | IN_LIST,
+	  "  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable)\n" },
+	{ { "format", required_argument, NULL, OPT_FORMAT },
+	  IN_RUN | IN_LIST | IN_PROBE,
+	  "      --format FORMAT  text (default), json or tap\n" },
+	{ { "verbose", no_argument, NULL, 'v' },
+	  IN_ALL,
+	  "  -v, --verbose        show evidence for passing checks too; repeat for more\n" },
+	{ { "timeout", required_argument, NULL, OPT_TIMEOUT },
+	  IN_RUN,
+	  "      --timeout SEC    deadline for each check (default: the check's own)\n" },
+	{ { "hold", required_argument, NULL, OPT_HOLD },
+	  IN_RUN,
+	  "      --hold MS        how long pins are held (default 200)\n" },
+	{ { "wake-limit", required_argument, NULL, OPT_WAKE },
+	  IN_FSDAX,
+	  "      --wake-limit SEC a layout change must end this soon after release (default 5)\n" },
+	{ { "keep", no_argument, NULL, OPT_KEEP },
+	  IN_FSDAX,
+	  "      --keep           keep the fs-dax work directory for debugging\n" },
+	{ { "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
+	  IN_FSDAX,
+	  "      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n" },
+	{ { "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
+	  IN_RUN,
+	  "      --no-kmsg-verdict\n"
+	  "                       report kernel log lines, but fail no check on them\n"
+	  "                       (for a harness that judges the log, as fstests does)\n" },
+	{ { "pin-device", required_argument, NULL, OPT_PIN_DEV },
+	  IN_RUN,
+	  "      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
+	  "                       as root, zdcheck builds one from null_blk and dm-delay)\n" },
+	{ { "size", required_argument, NULL, OPT_SIZE },
+	  IN_DEVDAX,
+	  "      --size BYTES     device-dax window the checks may write (default 64M)\n" },
+	{ { "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
+	  IN_DEVDAX,
+	  "      --destructive    device-dax: do not save the window; allow teardown checks\n" },
+	{ { "restore", required_argument, NULL, OPT_RESTORE },
+	  IN_RESTORE,
+	  "      --restore FILE   device-dax: put a window back from its journal, run nothing\n" },
+	{ { "seed", required_argument, NULL, OPT_SEED },
+	  IN_RUN,
+	  "      --seed N         seed for data patterns (default: from the clock)\n" },
+	{ { "help", no_argument, NULL, 'h' },
+	  IN_ALL,
+	  "  -h, --help           show help (for a command: zdcheck COMMAND --help)\n" },
+	{ { "version", no_argument, NULL, 'V' },
+	  IN_ALL,
+	  "  -V, --version        show version and built-in features\n" },
+};
+
+#define NOPTIONS ARRAY_SIZE(cli_options)
+
+/* The options that apply to @in, as --help shows them. */
+static void options_usage(FILE *out, unsigned int in)
+{
+	size_t i;
+
+	fprintf(out, "Options:\n");
+	for (i = 0; i < NOPTIONS; i++)
+		if (cli_options[i].in & in)
+			fputs(cli_options[i].help, out);
+}
 
 static const char exit_help[] =
 	"Exit status: 0 all selected checks passed, 1 a check failed, 2 usage error,\n"
@@ -67,7 +155,9 @@ static void usage(FILE *out)
 	for (i = 0; commands[i].name; i++)
 		fprintf(out, "  %-7s %-8s %s\n", commands[i].name, commands[i].args,
 			commands[i].summary);
-	fprintf(out, "\n%s\n%s", options_help, exit_help);
+	fputc('\n', out);
+	options_usage(out, IN_ALL);
+	fprintf(out, "\n%s", exit_help);
 }
 
 static const struct command *find_command(const char *name)
@@ -82,8 +172,9 @@ static const struct command *find_command(const char *name)
 
 static void command_usage(FILE *out, const struct command *c)
 {
-	fprintf(out, "Usage: zdcheck [OPTIONS] %s %s\n\n%s\n%s\n%s", c->name, c->args,
-		c->summary, c->help, options_help);
+	fprintf(out, "Usage: zdcheck [OPTIONS] %s %s\n\n%s\n%s\n", c->name, c->args, c->summary,
+		c->help);
+	options_usage(out, c->in);
 	if (c->nargs)
 		fprintf(out, "\n%s", exit_help);
 }
@@ -248,25 +339,26 @@ static const struct command commands[] = {
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
 	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n",
-	  1, cmd_fsdax },
+	  1, IN_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
 	  "libdaxctl. Checks write only a window at its start (--size, default 64M),\n"
 	  "which zdcheck first saves to a journal file and writes back at the end,\n"
 	  "also on SIGINT/SIGTERM; 'zdcheck devdax --restore JOURNAL DEVICE' puts it\n"
 	  "back after a crash. --destructive saves nothing.\n",
-	  1, cmd_devdax },
+	  1, IN_DEVDAX | IN_RESTORE, cmd_devdax },
 	{ "list", "", "list the checks (select with -t/-x, --format json, -v for details)",
 	  "Prints one line per check: its name and what it proves. With -v also\n"
 	  "what it needs, its pin, its mutation, its timeout, what is expected and\n"
 	  "which kernel behaviour it guards.\n",
-	  0, cmd_list },
+	  0, IN_LIST, cmd_list },
 	{ "probe", "", "report what this machine offers: kernel, DAX devices and mounts",
 	  "Reports the kernel release and configuration, device-dax devices and\n"
 	  "NVDIMM regions (libdaxctl, libndctl), DAX mounts, and whether io_uring,\n"
 	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Changes nothing.\n",
-	  0, cmd_probe },
-	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, cmd_help },
+	  0, IN_PROBE, cmd_probe },
+	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP,
+	  cmd_help },
 	{ NULL },
 };
 
@@ -282,59 +374,46 @@ static int add_glob(const char ***list, size_t *n, const char *glob)
 	return 0;
 }
 
-enum {
-	OPT_FORMAT = 256,
-	OPT_TIMEOUT,
-	OPT_HOLD,
-	OPT_KEEP,
-	OPT_SEED,
-	OPT_WAKE,
-	OPT_NON_DAX,
-	OPT_PIN_DEV,
-	OPT_SIZE,
-	OPT_DESTRUCTIVE,
-	OPT_RESTORE,
-	OPT_NO_KMSG_VERDICT,
+/* What the command line asked for, beyond the options themselves. */
+struct cmdline {
+	const struct command *cmd;
+	char **args;
+	bool help, version;
+	bool seen[NOPTIONS]; /* which rows of cli_options were given */
 };
 
-static const struct option long_options[] = {
-	{ "test", required_argument, NULL, 't' },
-	{ "exclude", required_argument, NULL, 'x' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "hold", required_argument, NULL, OPT_HOLD },
-	{ "wake-limit", required_argument, NULL, OPT_WAKE },
-	{ "keep", no_argument, NULL, OPT_KEEP },
-	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
-	{ "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
-	{ "pin-device", required_argument, NULL, OPT_PIN_DEV },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
-	{ "restore", required_argument, NULL, OPT_RESTORE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
+static void mark_seen(struct cmdline *cl, int val)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (cli_options[i].opt.val == val)
+			cl->seen[i] = true;
+}
 
 /* Returns ZD_PASSED to go on; anything else ends the program with that outcome. */
-static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
-				  const struct command **cmd, char ***args, bool *help,
-				  bool *version, char *why, size_t len)
+static enum zd_outcome parse_args(int argc, char **argv, struct options *o, struct cmdline *cl,
+				  char *why, size_t len)
 {
-	size_t ninc = 0, nexc = 0;
+	struct option long_options[NOPTIONS + 1] = { { 0 } };
+	char shown[ZD_ABBREV];
+	size_t ninc = 0, nexc = 0, i;
 	unsigned long long v;
 	int c, nargs;
 
+	for (i = 0; i < NOPTIONS; i++)
+		long_options[i] = cli_options[i].opt;
 	opterr = 0; /* our own one-line messages instead of getopt's */
 	while ((c = getopt_long(argc, argv, ":t:x:vhV", long_options, NULL)) != -1) {
+		mark_seen(cl, c);
 		switch (c) {
 		case 't':
 		case 'x':
 			if (add_glob(c == 't' ? &o->include : &o->exclude,
-				     c == 't' ? &ninc : &nexc, optarg))
+				     c == 't' ? &ninc : &nexc, optarg)) {
+				snprintf(why, len, "-%c: %s", c, strerror(ENOMEM));
 				return ZD_SETUP_BROKEN;
+			}
 			break;
 		case OPT_FORMAT:
 			if (cli_parse_format("--format", optarg, &o->format, why, len))
@@ -386,43 +465,70 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			o->seed = v;
 			break;
 		case 'h':
-			*help = true;
+			cl->help = true;
 			break;
 		case 'V':
-			*version = true;
+			cl->version = true;
 			return ZD_PASSED;
 		case ':':
-			snprintf(why, len, "option '%s' needs an argument", argv[optind - 1]);
+			snprintf(why, len, "option '%s' needs an argument",
+				 zd_abbrev(argv[optind - 1], shown, sizeof(shown)));
 			return ZD_USAGE;
 		default:
-			snprintf(why, len, "unknown option '%s'", argv[optind - 1]);
+			snprintf(why, len, "unknown option '%s'",
+				 zd_abbrev(argv[optind - 1], shown, sizeof(shown)));
 			return ZD_USAGE;
 		}
 	}
 
 	if (optind == argc) {
-		if (*help)
+		if (cl->help)
 			return ZD_PASSED;
 		snprintf(why, len, "missing command; see 'zdcheck --help'");
 		return ZD_USAGE;
 	}
-	*cmd = find_command(argv[optind]);
-	if (!*cmd) {
-		snprintf(why, len, "unknown command '%s'; see 'zdcheck --help'", argv[optind]);
+	cl->cmd = find_command(argv[optind]);
+	if (!cl->cmd) {
+		snprintf(why, len, "unknown command '%s'; see 'zdcheck --help'",
+			 zd_abbrev(argv[optind], shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
-	*args = argv + optind + 1;
+	cl->args = argv + optind + 1;
 	nargs = argc - optind - 1;
-	if (*help)
+	if (cl->help)
 		return ZD_PASSED;
-	if ((*cmd)->nargs >= 0 && nargs != (*cmd)->nargs) {
-		snprintf(why, len, "%s: expected %s%s, got %d argument%s", (*cmd)->name,
-			 (*cmd)->nargs ? "" : "no arguments", (*cmd)->args, nargs,
+	if (cl->cmd->nargs >= 0 && nargs != cl->cmd->nargs) {
+		snprintf(why, len, "%s: expected %s%s, got %d argument%s", cl->cmd->name,
+			 cl->cmd->nargs ? "" : "no arguments", cl->cmd->args, nargs,
 			 nargs == 1 ? "" : "s");
 		return ZD_USAGE;
 	}
-	if ((*cmd)->nargs < 0 && nargs > 1) {
-		snprintf(why, len, "%s: too many arguments", (*cmd)->name);
+	if (cl->cmd->nargs < 0 && nargs > 1) {
+		snprintf(why, len, "%s: too many arguments", cl->cmd->name);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
+/*
+ * An option the command does not take would be ignored, silently: refuse
+ * it, as any other bad option. devdax --restore runs nothing, so it takes
+ * none of the options that shape a run.
+ */
+static enum zd_outcome check_applies(const struct options *o, const struct cmdline *cl,
+				     char *why, size_t len)
+{
+	bool restore = cl->cmd->in & IN_RESTORE && o->restore;
+	unsigned int in = restore ? IN_RESTORE : cl->cmd->in & ~IN_RESTORE;
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if (!cl->seen[i] || cli_options[i].in & in)
+			continue;
+		snprintf(why, len,
+			 "option '--%s' does not apply to '%s%s'; see 'zdcheck %s --help'",
+			 cli_options[i].opt.name, cl->cmd->name, restore ? " --restore" : "",
+			 cl->cmd->name);
 		return ZD_USAGE;
 	}
 	return ZD_PASSED;
@@ -450,31 +556,31 @@ static int exit_code(enum zd_outcome out)
 int main(int argc, char **argv)
 {
 	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
-	const struct command *cmd = NULL;
-	char **args = NULL, why[1024] = "";
+	struct cmdline cl = { 0 };
+	char why[1024] = "", shown[ZD_ABBREV];
 	const char *bad_glob;
 	enum zd_outcome out;
-	bool help = false, version = false;
 
 	o.seed = (unsigned long long)now_us() ^ ((unsigned long long)getpid() << 32);
-	out = parse_args(argc, argv, &o, &cmd, &args, &help, &version, why, sizeof(why));
-	if (out == ZD_PASSED && version) {
+	out = parse_args(argc, argv, &o, &cl, why, sizeof(why));
+	if (out == ZD_PASSED && cl.version) {
 		printf("zdcheck %s %s\n", PACKAGE_VERSION, zd_features());
-	} else if (out == ZD_PASSED && help) {
-		if (cmd)
-			command_usage(stdout, cmd);
+	} else if (out == ZD_PASSED && cl.help) {
+		if (cl.cmd)
+			command_usage(stdout, cl.cmd);
 		else
 			usage(stdout);
 	} else if (out == ZD_PASSED) {
 		zd_verbose = o.verbose;
-		bad_glob = select_unmatched(&o, &zd_checks);
+		out = check_applies(&o, &cl, why, sizeof(why));
+		bad_glob = out == ZD_PASSED ? select_unmatched(&o, &zd_checks) : NULL;
 		if (bad_glob) {
 			snprintf(why, sizeof(why), "no check matches '%s'; see 'zdcheck list'",
-				 bad_glob);
+				 zd_abbrev(bad_glob, shown, sizeof(shown)));
 			out = ZD_USAGE;
-		} else {
-			out = cmd->fn(&o, args, why, sizeof(why));
 		}
+		if (out == ZD_PASSED)
+			out = cl.cmd->fn(&o, cl.args, why, sizeof(why));
 	}
 	if (why[0])
 		zd_err("%s", why);
