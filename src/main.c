@@ -40,6 +40,7 @@ struct command {
 	const char *help; /* shown by "zdcheck COMMAND --help" */
 	int nargs;
 	unsigned int in; /* IN_*: which options it takes (devdax: also --restore's) */
+	unsigned int kinds; /* enum target_kind: the checks it runs or lists */
 	enum zd_outcome (*fn)(struct options *o, char **argv, char *why, size_t len);
 };
 
@@ -231,12 +232,10 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		out = ZD_PASSED;
 	else
 		out = ZD_NOTHING_RAN;
-	if (out == ZD_NOTHING_RAN && run.nselected)
+	/* main() refused a selection without checks for this target. */
+	if (out == ZD_NOTHING_RAN)
 		zd_err("nothing could run: all %zu selected checks were skipped",
 		       run.nselected);
-	else if (out == ZD_NOTHING_RAN)
-		zd_err("nothing could run: no %s check matches the selection",
-		       t->kind == TARGET_FSDAX ? "fsdax" : "devdax");
 	for (i = 0; i < run.nstuck; i++)
 		zd_err("process group %d is still stuck in the kernel and was left behind",
 		       run.stuck[i]);
@@ -339,25 +338,25 @@ static const struct command commands[] = {
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
 	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n",
-	  1, IN_FSDAX, cmd_fsdax },
+	  1, IN_FSDAX, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
 	  "libdaxctl. Checks write only a window at its start (--size, default 64M),\n"
 	  "which zdcheck first saves to a journal file and writes back at the end,\n"
 	  "also on SIGINT/SIGTERM; 'zdcheck devdax --restore JOURNAL DEVICE' puts it\n"
 	  "back after a crash. --destructive saves nothing.\n",
-	  1, IN_DEVDAX | IN_RESTORE, cmd_devdax },
+	  1, IN_DEVDAX | IN_RESTORE, TARGET_DEVDAX, cmd_devdax },
 	{ "list", "", "list the checks (select with -t/-x, --format json, -v for details)",
 	  "Prints one line per check: its name and what it proves. With -v also\n"
 	  "what it needs, its pin, its mutation, its timeout, what is expected and\n"
 	  "which kernel behaviour it guards.\n",
-	  0, IN_LIST, cmd_list },
+	  0, IN_LIST, TARGET_FSDAX | TARGET_DEVDAX, cmd_list },
 	{ "probe", "", "report what this machine offers: kernel, DAX devices and mounts",
 	  "Reports the kernel release and configuration, device-dax devices and\n"
 	  "NVDIMM regions (libdaxctl, libndctl), DAX mounts, and whether io_uring,\n"
 	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Changes nothing.\n",
-	  0, IN_PROBE, cmd_probe },
-	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP,
+	  0, IN_PROBE, 0, cmd_probe },
+	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
 	  cmd_help },
 	{ NULL },
 };
@@ -518,7 +517,7 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 static enum zd_outcome check_applies(const struct options *o, const struct cmdline *cl,
 				     char *why, size_t len)
 {
-	bool restore = cl->cmd->in & IN_RESTORE && o->restore;
+	bool restore = (cl->cmd->in & IN_RESTORE) && o->restore;
 	unsigned int in = restore ? IN_RESTORE : cl->cmd->in & ~IN_RESTORE;
 	size_t i;
 
@@ -553,12 +552,44 @@ static int exit_code(enum zd_outcome out)
 	return 99;
 }
 
+/*
+ * A selection that leaves the command nothing to run is a mistake in the
+ * command line, whatever the machine: a usage error before the target is
+ * touched (no work directory, no journal), not "nothing could run" (77),
+ * which harnesses take for a skip. That holds for devdax checks selected
+ * for the fsdax command (it runs only fs-dax checks) as much as for an
+ * -x that takes out everything -t chose.
+ */
+static enum zd_outcome check_selection(const struct options *o, const struct cmdline *cl,
+				       char *why, size_t len)
+{
+	const char *bad_glob = select_unmatched(o, &zd_checks);
+	char shown[ZD_ABBREV];
+
+	if (bad_glob) {
+		snprintf(why, len, "no check matches '%s'; see 'zdcheck list'",
+			 zd_abbrev(bad_glob, shown, sizeof(shown)));
+		return ZD_USAGE;
+	}
+	if (!cl->cmd->kinds || ((cl->cmd->in & IN_RESTORE) && o->restore))
+		return ZD_PASSED;
+	if (!select_count(o, &zd_checks, TARGET_FSDAX | TARGET_DEVDAX)) {
+		snprintf(why, len, "-t/-x select no check at all; see 'zdcheck list'");
+		return ZD_USAGE;
+	}
+	if (!select_count(o, &zd_checks, cl->cmd->kinds)) {
+		snprintf(why, len, "-t/-x select no %s check; see 'zdcheck list'",
+			 cl->cmd->name);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
 	struct cmdline cl = { 0 };
-	char why[1024] = "", shown[ZD_ABBREV];
-	const char *bad_glob;
+	char why[1024] = "";
 	enum zd_outcome out;
 
 	o.seed = (unsigned long long)now_us() ^ ((unsigned long long)getpid() << 32);
@@ -573,12 +604,8 @@ int main(int argc, char **argv)
 	} else if (out == ZD_PASSED) {
 		zd_verbose = o.verbose;
 		out = check_applies(&o, &cl, why, sizeof(why));
-		bad_glob = out == ZD_PASSED ? select_unmatched(&o, &zd_checks) : NULL;
-		if (bad_glob) {
-			snprintf(why, sizeof(why), "no check matches '%s'; see 'zdcheck list'",
-				 zd_abbrev(bad_glob, shown, sizeof(shown)));
-			out = ZD_USAGE;
-		}
+		if (out == ZD_PASSED)
+			out = check_selection(&o, &cl, why, sizeof(why));
 		if (out == ZD_PASSED)
 			out = cl.cmd->fn(&o, cl.args, why, sizeof(why));
 	}
