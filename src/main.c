@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/parse.h"
@@ -202,8 +203,8 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		.on_result = report_on_result,
 		.arg = &rp,
 	};
+	char why[512], shown[ZD_ABBREV];
 	enum zd_outcome out;
-	char why[512];
 	size_t i;
 	int ret;
 
@@ -217,7 +218,8 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 	ret = target_restore(t, why, sizeof(why));
 	report_end(&rp);
 	if (ret) {
-		zd_err("%s; the journal is kept: %s", why, t->journal);
+		zd_err("%s; the journal is kept: %s", why,
+		       zd_abbrev(t->journal, shown, sizeof(shown)));
 		run_free(&run);
 		return ZD_SETUP_BROKEN;
 	}
@@ -248,9 +250,10 @@ static enum zd_outcome restore_window(struct target *t, const char *journal, cha
 				      size_t len)
 {
 	int ret = journal_read_id(journal, &t->saved);
+	char shown[ZD_ABBREV];
 
 	if (ret) {
-		snprintf(why, len, "%s: %s", journal,
+		snprintf(why, len, "%s: %s", zd_abbrev(journal, shown, sizeof(shown)),
 			 ret == -EINVAL ? "not a zdcheck journal" : strerror(-ret));
 		return ZD_USAGE;
 	}
@@ -319,9 +322,11 @@ static enum zd_outcome cmd_probe(struct options *o, char **argv, char *why, size
 static enum zd_outcome cmd_help(struct options *o, char **argv, char *why, size_t len)
 {
 	const struct command *c = argv[0] ? find_command(argv[0]) : NULL;
+	char shown[ZD_ABBREV];
 
 	if (argv[0] && !c) {
-		snprintf(why, len, "help: unknown command '%s'", argv[0]);
+		snprintf(why, len, "help: unknown command '%s'",
+			 zd_abbrev(argv[0], shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
 	if (c)
@@ -585,6 +590,38 @@ static enum zd_outcome check_selection(const struct options *o, const struct cmd
 	return ZD_PASSED;
 }
 
+/*
+ * Paths: an empty one or one over PATH_MAX is a usage error naming it, and
+ * --pin-device must be a block device that exists -- a typo there would
+ * otherwise only skip the O_DIRECT checks, or not even that when none is
+ * selected.
+ */
+static enum zd_outcome check_paths(const struct options *o, const struct cmdline *cl, char *why,
+				   size_t len)
+{
+	char shown[ZD_ABBREV];
+	struct stat st;
+
+	if (cl->cmd->nargs > 0 && cli_parse_path(cl->cmd->name, cl->args[0], why, len))
+		return ZD_USAGE;
+	if (o->restore && cli_parse_path("--restore", o->restore, why, len))
+		return ZD_USAGE;
+	if (!o->pin_device)
+		return ZD_PASSED;
+	if (cli_parse_path("--pin-device", o->pin_device, why, len))
+		return ZD_USAGE;
+	zd_abbrev(o->pin_device, shown, sizeof(shown));
+	if (stat(o->pin_device, &st)) {
+		snprintf(why, len, "--pin-device %s: %s", shown, strerror(errno));
+		return ZD_USAGE;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		snprintf(why, len, "--pin-device %s: not a block device", shown);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
@@ -604,6 +641,8 @@ int main(int argc, char **argv)
 	} else if (out == ZD_PASSED) {
 		zd_verbose = o.verbose;
 		out = check_applies(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = check_paths(&o, &cl, why, sizeof(why));
 		if (out == ZD_PASSED)
 			out = check_selection(&o, &cl, why, sizeof(why));
 		if (out == ZD_PASSED)

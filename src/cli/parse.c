@@ -86,3 +86,21 @@ int cli_parse_format(const char *opt, const char *s, enum report_format *out, ch
 		 zd_abbrev(s, shown, sizeof(shown)));
 	return -1;
 }
+
+int cli_parse_path(const char *what, const char *s, char *why, size_t len)
+{
+	char shown[ZD_ABBREV];
+	size_t n = strlen(s);
+
+	if (!n) {
+		snprintf(why, len, "%s: empty path", what);
+		return -1;
+	}
+	if (n >= PATH_MAX) {
+		/* strerror(ENAMETOOLONG), without the locale */
+		snprintf(why, len, "%s: %s: File name too long (%zu bytes, PATH_MAX is %d)",
+			 what, zd_abbrev(s, shown, sizeof(shown)), n, PATH_MAX);
+		return -1;
+	}
+	return 0;
+}

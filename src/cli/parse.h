@@ -22,4 +22,10 @@ int cli_parse_size(const char *opt, const char *s, unsigned long long *out, char
 int cli_parse_format(const char *opt, const char *s, enum report_format *out, char *why,
 		     size_t len);
 
+/*
+ * A path the user gave (@what names it: "fsdax", "--pin-device"): not
+ * empty, and shorter than PATH_MAX, else no system call could take it.
+ */
+int cli_parse_path(const char *what, const char *s, char *why, size_t len);
+
 #endif

@@ -10,6 +10,7 @@
 
 #include "map/devmem.h"
 #include "map/journal.h"
+#include "zdcheck.h"
 
 #define MAGIC "ZDJRNL1"
 #define CHUNK (1UL << 20)
@@ -125,25 +126,27 @@ int journal_restore(const char *path, int devfd, unsigned int major, unsigned in
 		    struct journal_id *id, char *why, size_t wlen)
 {
 	unsigned char *buf = NULL;
+	char shown[ZD_ABBREV];
 	struct devmem m;
 	uint64_t done;
 	uint32_t crc;
 	int fd, ret;
 	ssize_t n;
 
+	zd_abbrev(path, shown, sizeof(shown));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, wlen, "%s: %s", path, strerror(errno));
+		snprintf(why, wlen, "%s: %s", shown, strerror(errno));
 		return -errno;
 	}
 	ret = read_header(fd, id);
 	if (ret) {
-		snprintf(why, wlen, "%s: not a zdcheck journal", path);
+		snprintf(why, wlen, "%s: not a zdcheck journal", shown);
 		goto out;
 	}
 	if (id->major != major || id->minor != minor) {
 		snprintf(why, wlen, "%s was saved from %s (%u:%u), not this device (%u:%u)",
-			 path, id->devname, id->major, id->minor, major, minor);
+			 shown, id->devname, id->major, id->minor, major, minor);
 		ret = -ENODEV;
 		goto out;
 	}
@@ -156,7 +159,7 @@ int journal_restore(const char *path, int devfd, unsigned int major, unsigned in
 
 		n = read(fd, buf, want);
 		if (n != (ssize_t)want) {
-			snprintf(why, wlen, "%s: short journal", path);
+			snprintf(why, wlen, "%s: short journal", shown);
 			ret = -EIO;
 			break;
 		}

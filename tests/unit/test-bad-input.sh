@@ -17,12 +17,23 @@ trap 'rm -rf "$top"' EXIT
 DIR=$top/dir
 mkdir "$DIR"
 chmod 0777 "$top" "$DIR"
-# ... a path longer than PATH_MAX, one shorter that does not exist, and a
-# number of 5000 digits.
+# ... a path longer than PATH_MAX, a long one that does not exist, a
+# directory that exists but leaves no room under PATH_MAX for zdcheck's work
+# files, and a number of 5000 digits.
 LONG=/$(printf 'a%.0s' {1..5000})
-LONGISH=/$(printf 'b%.0s' {1..4000})
+c100=$(printf 'c%.0s' {1..100})
+LONGISH=/zdcheck-nonexistent
+DEEP=$top/deep
+for _ in {1..39}; do
+	LONGISH+=/$c100
+done
+while [ $((${#DEEP} + 101)) -le 4060 ]; do
+	DEEP+=/$c100
+done
+DEEP+=/$(printf 'c%.0s' $(seq $((4060 - ${#DEEP}))))
+mkdir -p "$DEEP"
 LONGNUM=$(printf '7%.0s' {1..5000})
-export DIR LONG LONGISH LONGNUM
+export DIR LONG LONGISH DEEP LONGNUM
 
 pass=0 fails=0 skips=0
 

@@ -78,11 +78,21 @@ int main(void)
 	EXPECT(cli_parse_format("--format", "", &f, why, sizeof(why)) == -1);
 	EXPECT_STR(why, "invalid --format '': expected text, json or tap");
 
+	/* Paths: not empty, shorter than PATH_MAX. */
+	EXPECT(cli_parse_path("fsdax", "/mnt/pmem", why, sizeof(why)) == 0);
+	EXPECT(cli_parse_path("fsdax", "", why, sizeof(why)) == -1);
+	EXPECT_STR(why, "fsdax: empty path");
+
 	/* A 5000-byte value is shown abbreviated; the reason survives. */
 	memset(long_value, '7', sizeof(long_value) - 1);
 	long_value[sizeof(long_value) - 1] = '\0';
 	EXPECT(uint_of(long_value, 0, 10, &v) == -1);
 	EXPECT(strstr(why, "7...7") && strstr(why, ": expected a number from 0 to 10"));
 	EXPECT(strlen(why) < 200);
+	EXPECT(cli_parse_path("--restore", long_value, why, sizeof(why)) == -1);
+	EXPECT(strstr(why, "--restore: 777") && strstr(why, "7...7") &&
+	       strstr(why, "7: File name too long (5000 bytes, PATH_MAX is 4096)"));
+	long_value[PATH_MAX - 1] = '\0';
+	EXPECT(cli_parse_path("--restore", long_value, why, sizeof(why)) == 0);
 	return unit_done();
 }
