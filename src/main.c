@@ -87,7 +87,8 @@ static const struct cli_option {
 	  "  -v, --verbose        show evidence for passing checks too; repeat for more\n" },
 	{ { "timeout", required_argument, NULL, OPT_TIMEOUT },
 	  IN_RUN,
-	  "      --timeout SEC    deadline for each check (default: the check's own)\n" },
+	  "      --timeout SEC    deadline for each check (default: the check's own); at\n"
+	  "                       least what a check needs for a verdict, see zdcheck(1)\n" },
 	{ { "hold", required_argument, NULL, OPT_HOLD },
 	  IN_RUN,
 	  "      --hold MS        how long pins are held (default 200)\n" },
@@ -622,9 +623,46 @@ static enum zd_outcome check_paths(const struct options *o, const struct cmdline
 	return ZD_PASSED;
 }
 
+/*
+ * A --timeout shorter than a selected check needs for its verdict would
+ * turn every slow-but-correct run into "no result after N s: stuck in ...",
+ * a FAIL that blames the kernel for an option: refuse it, naming the check.
+ */
+static enum zd_outcome check_timeout(const struct options *o, const struct cmdline *cl,
+				     char *why, size_t len)
+{
+	const struct check *worst = NULL;
+	unsigned long long need = 0, ms;
+	char how[160];
+	size_t i;
+
+	if (!o->timeout_s)
+		return ZD_PASSED;
+	for (i = 0; i < zd_checks.n; i++) {
+		const struct check *c = &zd_checks.rows[i];
+
+		if (!(c->target & cl->cmd->kinds) || !select_wanted(o, c->name))
+			continue;
+		ms = check_verdict_ms(c, o);
+		if (ms > need) {
+			need = ms;
+			worst = c;
+		}
+	}
+	if (!worst || o->timeout_s * 1000ULL >= need)
+		return ZD_PASSED;
+	check_verdict_explain(worst, o, how, sizeof(how));
+	snprintf(why, len,
+		 "--timeout %u is too short: %s needs up to %llu s for a verdict (%s); see "
+		 "zdcheck(1)",
+		 o->timeout_s, worst->name, (need + 999) / 1000, how);
+	return ZD_USAGE;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
+	struct options o = { .hold_ms = ZD_HOLD_MS_DEFAULT,
+			     .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT };
 	struct cmdline cl = { 0 };
 	char why[1024] = "";
 	enum zd_outcome out;
@@ -645,6 +683,8 @@ int main(int argc, char **argv)
 			out = check_paths(&o, &cl, why, sizeof(why));
 		if (out == ZD_PASSED)
 			out = check_selection(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = check_timeout(&o, &cl, why, sizeof(why));
 		if (out == ZD_PASSED)
 			out = cl.cmd->fn(&o, cl.args, why, sizeof(why));
 	}

@@ -30,6 +30,10 @@ enum report_format {
 	FORMAT_TAP,
 };
 
+/* --hold and --wake-limit when not given; the checks' own timeouts assume them. */
+#define ZD_HOLD_MS_DEFAULT 200
+#define ZD_WAKE_LIMIT_S_DEFAULT 5
+
 struct options {
 	const char **include; /* -t globs, NULL-terminated */
 	const char **exclude; /* -x globs, NULL-terminated */

@@ -20,13 +20,6 @@
 
 #define PAGE 4096UL
 
-/* The rows repeated at each alignment: the mapping and the pin checks. */
-static bool repeated(const struct check *row)
-{
-	return row->target == TARGET_DEVDAX &&
-	       (row->run == check_devdax_map || row->run == check_devdax_pin);
-}
-
 static void add_sub_evidence(const char *line, size_t n, void *arg)
 {
 	result_evidence(arg, "  %.*s", (int)n, line);
@@ -118,7 +111,7 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	at->size = size;
 	at->window = size < t->window ? size : t->window;
 	for (i = 0; i < zd_checks.n; i++) {
-		if (!repeated(&zd_checks.rows[i]))
+		if (!check_repeated_at_align(&zd_checks.rows[i]))
 			continue;
 		if (!run_at(r, sub, &zd_checks.rows[i], at, ctx))
 			continue;

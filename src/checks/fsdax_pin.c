@@ -163,7 +163,7 @@ static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread
 				p->released_us - p->taken_us);
 	sigaction(SIGUSR1, &sa, NULL);
 	pthread_kill(thread, SIGUSR1);
-	if (wait_done(mu, now_us() + 1000000)) {
+	if (wait_done(mu, now_us() + CHECK_RECHECK_S * 1000000LL)) {
 		result_fail(r,
 			    "%s never woke up after the pin was released (lost wake-up): "
 			    "after a signal made it re-check, it returned at once",

@@ -128,7 +128,8 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 static void run_one(struct run *run, const struct check *c, struct result *res,
 		    unsigned int attempt)
 {
-	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
+	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s :
+						     check_deadline_s(c, run->opt);
 	char dir[sizeof(run->target->workdir) + 24];
 	struct result *shared;
 	long long t0;
