@@ -239,6 +239,15 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 	if (out == ZD_NOTHING_RAN)
 		zd_err("nothing could run: all %zu selected checks were skipped",
 		       run.nselected);
+	/* The report has them all; a harness reading stderr gets the first. */
+	for (i = 0; out == ZD_SETUP_BROKEN && i < run.nresults; i++) {
+		if (run.results[i].res.status != STATUS_ERROR)
+			continue;
+		zd_err("%u check%s could not be set up; the first, %s: %s",
+		       run.count[STATUS_ERROR], run.count[STATUS_ERROR] == 1 ? "" : "s",
+		       run.results[i].check->name, run.results[i].res.reason);
+		break;
+	}
 	for (i = 0; i < run.nstuck; i++)
 		zd_err("process group %d is still stuck in the kernel and was left behind",
 		       run.stuck[i]);

@@ -67,8 +67,8 @@ const char *need_name(enum need need);
 
 /*
  * Points @p at @addr and the target's slow device and takes it; on failure
- * records why in @r (-EAGAIN, too slow to tell, as inconclusive) and
- * returns -errno.
+ * records why in @r (-ETIME, too slow to tell, as inconclusive; zdcheck's
+ * own resources running out as an error naming them) and returns -errno.
  */
 int check_pin_take(struct pin *p, unsigned char *addr, const struct target *t,
 		   struct result *r);

@@ -65,10 +65,17 @@ int pin_take(struct pin *p)
 	if (ret) {
 		/* Without a holder nobody would let go: release right here. */
 		p->ops->release(p);
-		return -ret;
+		return pin_no_resource(p, "the holder thread", ZD_LIM_THREAD, ret);
 	}
 	p->holder_running = true;
 	return 0;
+}
+
+int pin_no_resource(struct pin *p, const char *what, unsigned int limits, int err)
+{
+	p->failed = what;
+	p->limits = limits;
+	return -err;
 }
 
 bool pin_extend(struct pin *p)

@@ -72,6 +72,17 @@ void result_error(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void result_no_resource(struct result *r, int err, unsigned int limits, const char *fmt, ...)
+{
+	char what[256], lim[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	result_error(r, "%s: %s%s", what, strerror(err), zd_limits(limits, lim, sizeof(lim)));
+}
+
 void result_inconclusive(struct result *r, const char *fmt, ...)
 {
 	va_list ap;
