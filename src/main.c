@@ -212,7 +212,8 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 	report_init(&rp, stdout, &run);
 	ret = run_checks(&run);
 	if (ret) {
-		zd_err("runner: %s", strerror(-ret));
+		zd_err("runner: %s%s", strerror(-ret),
+		       zd_limits(zd_limits_for(-ret), shown, sizeof(shown)));
 		return ZD_SETUP_BROKEN;
 	}
 	/* The window goes back before the report, which records its crc32. */

@@ -58,6 +58,24 @@ static const struct {
 	{ ZD_LIM_MEMLOCK, RLIMIT_MEMLOCK, "RLIMIT_MEMLOCK", true },
 };
 
+bool zd_exhausted(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EAGAIN;
+}
+
+unsigned int zd_limits_for(int err)
+{
+	switch (err) {
+	case ENOMEM:
+		return ZD_LIM_MEM;
+	case EMFILE:
+		return ZD_LIM_FD;
+	case EAGAIN:
+		return ZD_LIM_THREAD;
+	}
+	return 0;
+}
+
 const char *zd_limits(unsigned int which, char *buf, size_t len)
 {
 	char nr[32], max[32];

@@ -96,6 +96,13 @@ enum zd_limit {
 	ZD_LIM_FD = ZD_LIM_NOFILE,
 };
 /*
+ * Whether @err (an errno) says that a resource ran out -- memory (ENOMEM),
+ * descriptors (EMFILE, ENFILE), tasks (EAGAIN from fork or pthread_create)
+ * -- rather than giving the kernel's answer, and which limits can explain it.
+ */
+bool zd_exhausted(int err);
+unsigned int zd_limits_for(int err);
+/*
  * " (RLIMIT_NPROC 2, RLIMIT_AS 20000 KiB)": those of @which (enum zd_limit)
  * that are set, for the end of a message; "" when none is. Returns @buf.
  */

@@ -144,7 +144,7 @@ enum zd_outcome devdax_window_open(struct target *t, const struct options *o, ch
 				   size_t len)
 {
 	unsigned long long want = o->size ? o->size : DEVDAX_WINDOW;
-	char path[ZD_ABBREV], journal[ZD_ABBREV];
+	char path[ZD_ABBREV], journal[ZD_ABBREV], lim[128];
 	int fd, ret;
 
 	t->window = (want + t->align - 1) / t->align * t->align;
@@ -170,9 +170,10 @@ enum zd_outcome devdax_window_open(struct target *t, const struct options *o, ch
 		close(fd);
 	if (ret) {
 		t->saved.length = 0;
-		snprintf(why, len, "cannot save %s's window to %s: %s",
+		snprintf(why, len, "cannot save %s's window to %s: %s%s",
 			 zd_abbrev(t->path, path, sizeof(path)),
-			 zd_abbrev(t->journal, journal, sizeof(journal)), strerror(-ret));
+			 zd_abbrev(t->journal, journal, sizeof(journal)), strerror(-ret),
+			 zd_limits(zd_limits_for(-ret), lim, sizeof(lim)));
 		return ret == -ENOSPC || ret == -EACCES ? ZD_NOTHING_RAN : ZD_SETUP_BROKEN;
 	}
 	zd_err("saved %s bytes 0-%llu (crc32 %08x) to %s; after a crash: zdcheck devdax "

@@ -158,6 +158,15 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 		target_close(t);
 		return ZD_SETUP_BROKEN;
 	}
+	/* Out of memory for the probe's mapping says nothing about DAX. */
+	if (zd_exhausted(proof.map_sync_err)) {
+		snprintf(why, len, "%s: cannot map a work file: %s%s", path,
+			 strerror(proof.map_sync_err),
+			 zd_limits(zd_limits_for(proof.map_sync_err), detail, sizeof(detail)));
+		t->keep = false;
+		target_close(t);
+		return ZD_SETUP_BROKEN;
+	}
 	t->dax = dax_proven(&proof);
 	if (!t->dax && o->allow_non_dax)
 		return ZD_PASSED; /* the control run: checks see t->dax */

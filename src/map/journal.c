@@ -154,6 +154,9 @@ int journal_restore(const char *path, int devfd, unsigned int major, unsigned in
 	if (ret)
 		goto out;
 	buf = malloc(CHUNK);
+	if (!buf)
+		snprintf(why, wlen, "cannot allocate %lu MiB to restore: %s", CHUNK >> 20,
+			 strerror(ENOMEM));
 	for (done = 0; !ret && buf && done < id->length; done += (uint64_t)n) {
 		size_t want = id->length - done < CHUNK ? id->length - done : CHUNK;
 

@@ -114,12 +114,16 @@ void pin_finish(struct pin *p)
 
 bool pin_gone_early(const struct pin *p, char *why, size_t len)
 {
+	char dev[ZD_ABBREV];
+
 	if (!p->completed_early)
 		return false;
 	snprintf(why, len,
 		 "the %s read completed before the hold ended: %s is not slow enough, or "
 		 "zdcheck looked %lld ms late",
-		 p->ops->name, p->dev && p->dev->path[0] ? p->dev->path : "the device",
+		 p->ops->name,
+		 p->dev && p->dev->path[0] ? zd_abbrev(p->dev->path, dev, sizeof(dev)) :
+					     "the device",
 		 (p->observed_us - p->observe_at_us) / 1000);
 	return true;
 }

@@ -140,7 +140,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
 	if (shared == MAP_FAILED) {
-		result_error(res, "cannot map result memory: %s", strerror(errno));
+		result_no_resource(res, errno, zd_limits_for(errno),
+				   "cannot map result memory");
 		return;
 	}
 	result_init(shared);
@@ -164,7 +165,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	t0 = now_us();
 	pid = fork();
 	if (pid < 0) {
-		result_error(res, "fork: %s", strerror(errno));
+		result_no_resource(res, errno, ZD_LIM_PROCESS,
+				   "cannot fork the check's process");
 		munmap(shared, sizeof(*shared));
 		return;
 	}
@@ -259,6 +261,7 @@ int run_checks(struct run *run)
 {
 	const struct check_table *t = run->table;
 	const char *unmet;
+	bool exhausted;
 	size_t i;
 
 	run->nselected = 0;
@@ -286,8 +289,12 @@ int run_checks(struct run *run)
 		if (run->on_start)
 			run->on_start(run->arg, run, c);
 
-		unmet = needs_unmet(c->needs, run->target);
-		if (unmet)
+		exhausted = false;
+		unmet = needs_unmet(c->needs, run->target, &exhausted);
+		/* A probe that ran out of resources could not tell: no skip. */
+		if (unmet && exhausted)
+			result_error(&rr->res, "%s", unmet);
+		else if (unmet)
 			result_skip(&rr->res, "%s", unmet);
 		else
 			run_attempts(run, c, &rr->res);
