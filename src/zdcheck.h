@@ -30,6 +30,10 @@ enum report_format {
 	FORMAT_TAP,
 };
 
+/* --hold and --wake-limit when not given; the checks' own timeouts assume them. */
+#define ZD_HOLD_MS_DEFAULT 200
+#define ZD_WAKE_LIMIT_S_DEFAULT 5
+
 struct options {
 	const char **include; /* -t globs, NULL-terminated */
 	const char **exclude; /* -x globs, NULL-terminated */
@@ -83,5 +87,43 @@ int zd_remove_tree(const char *path);
 
 /* Monotonic microseconds: every measured duration in the report uses this. */
 long long now_us(void);
+
+/*
+ * The limits that can make one of zdcheck's own resources run out, so that
+ * a message can name them: a thread needs a task (RLIMIT_NPROC) and a
+ * stack (RLIMIT_AS), memory counts against RLIMIT_AS and RLIMIT_DATA, ...
+ */
+enum zd_limit {
+	ZD_LIM_NPROC = 1 << 0,
+	ZD_LIM_AS = 1 << 1,
+	ZD_LIM_DATA = 1 << 2,
+	ZD_LIM_NOFILE = 1 << 3,
+	ZD_LIM_MEMLOCK = 1 << 4,
+	ZD_LIM_AIO = 1 << 5, /* fs.aio-nr against fs.aio-max-nr, for io_setup() */
+	ZD_LIM_THREAD = ZD_LIM_NPROC | ZD_LIM_AS,
+	ZD_LIM_PROCESS = ZD_LIM_NPROC,
+	ZD_LIM_MEM = ZD_LIM_AS | ZD_LIM_DATA,
+	ZD_LIM_FD = ZD_LIM_NOFILE,
+};
+/*
+ * Whether @err (an errno) says that a resource ran out -- memory (ENOMEM),
+ * descriptors (EMFILE, ENFILE), tasks (EAGAIN from fork or pthread_create)
+ * -- rather than giving the kernel's answer, and which limits can explain it.
+ */
+bool zd_exhausted(int err);
+unsigned int zd_limits_for(int err);
+/*
+ * " (RLIMIT_NPROC 2, RLIMIT_AS 20000 KiB)": those of @which (enum zd_limit)
+ * that are set, for the end of a message; "" when none is. Returns @buf.
+ */
+const char *zd_limits(unsigned int which, char *buf, size_t len);
+
+/*
+ * A user's string (a path, an option value) as a one-line message shows it:
+ * whole when short, else its first and last 60 bytes around "...", so that
+ * the reason after it is never cut off. Returns @buf.
+ */
+#define ZD_ABBREV (60 + 3 + 60 + 1)
+const char *zd_abbrev(const char *s, char *buf, size_t len);
 
 #endif

@@ -25,11 +25,11 @@
 
 #define MAX_DAXDEV 64
 
-enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
-				   char *why, size_t len)
+enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
+				   const struct options *o, char *why, size_t len)
 {
 	struct daxdev_info devs[MAX_DAXDEV], *d = NULL;
-	char lock[PATH_MAX];
+	char lock[PATH_MAX], path[ZD_ABBREV];
 	struct stat st;
 	pid_t holder;
 	int i, n, fd;
@@ -38,8 +38,10 @@ enum zd_outcome devdax_target_open(struct target *t, const char *path, const str
 	t->kind = TARGET_DEVDAX;
 	t->slow.fd = -1;
 	t->lock_fd = -1;
-	snprintf(t->path, sizeof(t->path), "%s", path);
-	if (stat(path, &st)) {
+	snprintf(t->path, sizeof(t->path), "%s", user_path);
+	/* A long path would push the reason out of the one-line message. */
+	zd_abbrev(user_path, path, sizeof(path));
+	if (stat(t->path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
 		return ZD_USAGE;
 	}
@@ -69,7 +71,7 @@ enum zd_outcome devdax_target_open(struct target *t, const char *path, const str
 		return ZD_NOTHING_RAN;
 	}
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
+	fd = open(t->path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
 		return errno == EACCES || errno == EPERM ? ZD_NOTHING_RAN : ZD_SETUP_BROKEN;
@@ -293,13 +295,14 @@ enum zd_outcome devdax_window_open(struct target *t, const struct options *o, ch
 				   size_t len)
 {
 	unsigned long long want = o->size ? o->size : DEVDAX_WINDOW;
+	char path[ZD_ABBREV], journal[ZD_ABBREV], lim[128];
 	enum zd_outcome out;
 	int fd, ret;
 
 	t->window = (want + t->align - 1) / t->align * t->align;
 	if (t->window > t->size) {
 		snprintf(why, len, "%s: %llu bytes, smaller than the %llu-byte window (--size)",
-			 t->path, t->size, t->window);
+			 zd_abbrev(t->path, path, sizeof(path)), t->size, t->window);
 		return ZD_NOTHING_RAN;
 	}
 	t->destructive = o->destructive;
@@ -319,8 +322,10 @@ enum zd_outcome devdax_window_open(struct target *t, const struct options *o, ch
 		close(fd);
 	if (ret) {
 		t->saved.length = 0;
-		snprintf(why, len, "cannot save %s's window to %s: %s", t->path, t->journal,
-			 strerror(-ret));
+		snprintf(why, len, "cannot save %s's window to %s: %s%s",
+			 zd_abbrev(t->path, path, sizeof(path)),
+			 zd_abbrev(t->journal, journal, sizeof(journal)), strerror(-ret),
+			 zd_limits(zd_limits_for(-ret), lim, sizeof(lim)));
 		return ret == -ENOSPC || ret == -EACCES || ret == -EDQUOT ? ZD_NOTHING_RAN :
 									    ZD_SETUP_BROKEN;
 	}

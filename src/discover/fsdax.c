@@ -69,10 +69,13 @@ static int probe_dax(const char *dir, struct dax_proof *proof)
 	return ret;
 }
 
-enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
-				  char *why, size_t len)
+/* The longest path zdcheck makes under PATH: "/zdcheck.XXXXXX/NNN.N/statx-mapsync". */
+#define WORK_PATH_ROOM 64
+
+enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
+				  const struct options *o, char *why, size_t len)
 {
-	char detail[160], tmpl[sizeof(t->workdir)];
+	char detail[160], tmpl[sizeof(t->workdir)], path[ZD_ABBREV];
 	struct dax_proof proof;
 	struct statvfs sv;
 	unsigned long long avail;
@@ -84,13 +87,22 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 	t->slow.fd = -1;
 	t->lock_fd = -1;
 	t->keep = o->keep;
-	if (!realpath(path, t->path) || stat(t->path, &st)) {
+	/* A long path would push the reason out of the one-line message. */
+	zd_abbrev(user_path, path, sizeof(path));
+	if (!realpath(user_path, t->path) || stat(t->path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
 		return ZD_USAGE;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(why, len,
 			 "%s: not a directory (fsdax wants a directory on a DAX mount)", path);
+		return ZD_USAGE;
+	}
+	if (strlen(t->path) + WORK_PATH_ROOM >= PATH_MAX) {
+		snprintf(why, len,
+			 "%s: File name too long for zdcheck's work files under it (%zu + %d "
+			 "bytes, PATH_MAX is %d)",
+			 path, strlen(t->path), WORK_PATH_ROOM, PATH_MAX);
 		return ZD_USAGE;
 	}
 
@@ -147,6 +159,15 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 		target_close(t);
 		return ZD_SETUP_BROKEN;
 	}
+	/* Out of memory for the probe's mapping says nothing about DAX. */
+	if (zd_exhausted(proof.map_sync_err)) {
+		snprintf(why, len, "%s: cannot map a work file: %s%s", path,
+			 strerror(proof.map_sync_err),
+			 zd_limits(zd_limits_for(proof.map_sync_err), detail, sizeof(detail)));
+		t->keep = false;
+		target_close(t);
+		return ZD_SETUP_BROKEN;
+	}
 	t->dax = dax_proven(&proof);
 	if (!t->dax && o->allow_non_dax)
 		return ZD_PASSED; /* the control run: checks see t->dax */
@@ -166,6 +187,7 @@ not_dax:
 
 void target_close(struct target *t)
 {
+	char shown[ZD_ABBREV];
 	int ret;
 
 	slowdev_close(&t->slow);
@@ -177,7 +199,8 @@ void target_close(struct target *t)
 	if (t->keep) {
 		zd_err("kept work directory %s", t->workdir);
 	} else if ((ret = zd_remove_tree(t->workdir))) {
-		zd_err("%s: cannot remove work directory: %s", t->workdir, strerror(-ret));
+		zd_err("%s: cannot remove work directory: %s",
+		       zd_abbrev(t->workdir, shown, sizeof(shown)), strerror(-ret));
 	}
 	t->workdir[0] = '\0';
 }

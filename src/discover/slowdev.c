@@ -179,6 +179,7 @@ static int build(struct slowdev *sd, unsigned long long seed)
 int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms,
 		 unsigned long long seed)
 {
+	char shown[ZD_ABBREV];
 	struct stat st;
 	int ret;
 
@@ -190,12 +191,14 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 		snprintf(sd->path, sizeof(sd->path), "%s", user_dev);
 		if (stat(user_dev, &st) || !S_ISBLK(st.st_mode)) {
 			snprintf(sd->why, sizeof(sd->why),
-				 "--pin-device %s: not a block device", user_dev);
+				 "--pin-device %s: not a block device",
+				 zd_abbrev(user_dev, shown, sizeof(shown)));
 			return -ENOTBLK;
 		}
 	} else {
 		ret = build(sd, seed);
 		if (ret) {
+			sd->exhausted = zd_exhausted(-ret);
 			slowdev_close(sd);
 			return ret;
 		}
@@ -206,8 +209,9 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 	sd->fd = open(sd->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	if (sd->fd < 0) {
 		ret = -errno;
-		snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s", sd->path,
-			 strerror(-ret));
+		snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s",
+			 zd_abbrev(sd->path, shown, sizeof(shown)), strerror(-ret));
+		sd->exhausted = zd_exhausted(-ret);
 		slowdev_close(sd);
 		return ret;
 	}

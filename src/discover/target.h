@@ -68,10 +68,10 @@ struct target {
  * Setup returns ZD_PASSED or the outcome for main() plus a one-line reason in
  * @why; it never prints.
  */
-enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
-				  char *why, size_t len);
-enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
-				   char *why, size_t len);
+enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
+				  const struct options *o, char *why, size_t len);
+enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
+				   const struct options *o, char *why, size_t len);
 /* The device-dax window: sized, and saved to a journal unless destructive. */
 #define DEVDAX_WINDOW (64ULL << 20)
 enum zd_outcome devdax_window_open(struct target *t, const struct options *o, char *why,

@@ -127,7 +127,8 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 static void run_one(struct run *run, const struct check *c, struct result *res,
 		    unsigned int attempt)
 {
-	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
+	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s :
+						     check_deadline_s(c, run->opt);
 	char dir[sizeof(run->target->workdir) + 24];
 	struct result *shared;
 	long long t0;
@@ -138,7 +139,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
 	if (shared == MAP_FAILED) {
-		result_error(res, "cannot map result memory: %s", strerror(errno));
+		result_no_resource(res, errno, zd_limits_for(errno),
+				   "cannot map result memory");
 		return;
 	}
 	result_init(shared);
@@ -162,7 +164,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	t0 = now_us();
 	pid = fork();
 	if (pid < 0) {
-		result_error(res, "fork: %s", strerror(errno));
+		result_no_resource(res, errno, ZD_LIM_PROCESS,
+				   "cannot fork the check's process");
 		munmap(shared, sizeof(*shared));
 		return;
 	}
@@ -257,6 +260,7 @@ int run_checks(struct run *run)
 {
 	const struct check_table *t = run->table;
 	const char *unmet;
+	bool exhausted;
 	size_t i;
 
 	run->nselected = 0;
@@ -284,8 +288,12 @@ int run_checks(struct run *run)
 		if (run->on_start)
 			run->on_start(run->arg, run, c);
 
-		unmet = needs_unmet(c->needs, run->target);
-		if (unmet)
+		exhausted = false;
+		unmet = needs_unmet(c->needs, run->target, &exhausted);
+		/* A probe that ran out of resources could not tell: no skip. */
+		if (unmet && exhausted)
+			result_error(&rr->res, "%s", unmet);
+		else if (unmet)
 			result_skip(&rr->res, "%s", unmet);
 		else
 			run_attempts(run, c, &rr->res);
