@@ -6,75 +6,19 @@
  * its result into shared memory, and is killed as a group at its deadline.
  */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "observe/task.h"
+#include "run/child.h"
 #include "run/needs.h"
 #include "run/runner.h"
 #include "run/select.h"
-
-static int pidfd_open_compat(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/*
- * Waits until @pid has exited (it stays a zombie: not reaped, so its pid and
- * process group ID cannot be reused while we kill the rest of the group).
- * Returns 1 on exit, 0 on deadline, -EINTR when asked to stop.
- */
-static int wait_exit(pid_t pid, long long deadline_us)
-{
-	int pidfd = pidfd_open_compat(pid), ret = 0;
-	siginfo_t si;
-
-	for (;;) {
-		long long left = deadline_us - now_us();
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) {
-			ret = 1;
-			break;
-		}
-		if (zd_stop) {
-			ret = -EINTR;
-			break;
-		}
-		if (left <= 0)
-			break;
-		if (pidfd >= 0) {
-			poll(&pfd, 1, (int)(left / 1000) + 1);
-		} else {
-			/* Before pidfd_open (v5.3): a short sleep is good enough. */
-			usleep(left < 10000 ? (useconds_t)left : 10000);
-		}
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return ret;
-}
-
-/* A zombie leader still counts: kill_group() reaps it. */
-static int group_alive(pid_t pgid)
-{
-	return kill(-pgid, 0) == 0;
-}
 
 /*
  * SIGKILLs the whole group and gives it @grace_ms to go. A task in
@@ -83,18 +27,7 @@ static int group_alive(pid_t pgid)
  */
 static bool kill_group(struct run *run, pid_t pgid, struct result *r)
 {
-	long long deadline = now_us() + run->kill_grace_ms * 1000LL;
-
-	kill(-pgid, SIGKILL);
-	while (group_alive(pgid) && now_us() < deadline) {
-		int st;
-
-		/* Reap our own child so that only non-children keep the group alive. */
-		waitpid(pgid, &st, WNOHANG);
-		usleep(10000);
-	}
-	waitpid(pgid, NULL, WNOHANG);
-	if (!group_alive(pgid))
+	if (child_kill_group(pgid, run->kill_grace_ms))
 		return true;
 
 	result_evidence(r, "process group %d still alive %u ms after SIGKILL:", pgid,
@@ -115,11 +48,6 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 		.dir = dir,
 	};
 
-	setpgid(0, 0);
-	/* If zdcheck dies, its checks (and the pins they hold) die with it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	shared->pid = getpid();
 	c->run(c, &ctx);
 	_exit(0);
@@ -159,9 +87,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 		}
 	}
 	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
-	fflush(NULL); /* or the child would flush our buffered output again */
 	t0 = now_us();
-	pid = fork();
+	pid = child_fork();
 	if (pid < 0) {
 		result_error(res, "fork: %s", strerror(errno));
 		munmap(shared, sizeof(*shared));
@@ -169,10 +96,8 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	}
 	if (pid == 0)
 		child_main(run, c, shared, dir[0] ? dir : NULL);
-	/* Both sides set the group, so kill(-pid) works whichever runs first. */
-	setpgid(pid, pid);
 
-	ret = wait_exit(pid, t0 + timeout * 1000000LL);
+	ret = child_wait(pid, t0 + timeout * 1000000LL, true);
 	shared->duration_us = now_us() - t0;
 	if (ret == 0) {
 		char step[sizeof(shared->step)];
