@@ -246,7 +246,10 @@ static const struct command commands[] = {
 	  "or dax=inode, where zdcheck sets FS_XFLAG_DAX on its work directory).\n"
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
-	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n",
+	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n"
+	  "Each check's files are removed after it by a child with a deadline: a\n"
+	  "removal stuck in the kernel (eviction waiting for a page that never goes\n"
+	  "idle) fails that check, and zdcheck goes on.\n",
 	  1, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"

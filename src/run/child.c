@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Children that may hang in the kernel, such as a check. Each leads its own
- * process group, is waited for with a deadline, and is killed as a group;
- * one that cannot die (a task in uninterruptible sleep) is left behind
- * rather than hanging zdcheck.
+ * Children that may hang in the kernel: a check, or the removal of the
+ * files a check leaves. Each leads its own process group, is waited for
+ * with a deadline, and is killed as a group; one that cannot die (a task in
+ * uninterruptible sleep) is left behind rather than hanging zdcheck.
  */
 #include <errno.h>
 #include <poll.h>

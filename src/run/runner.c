@@ -17,6 +17,7 @@
 #include "observe/task.h"
 #include "run/child.h"
 #include "run/needs.h"
+#include "run/remove.h"
 #include "run/runner.h"
 #include "run/select.h"
 
@@ -53,6 +54,29 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 	_exit(0);
 }
 
+/*
+ * Removes the check's directory in a child: the last reference to a file
+ * whose page was pinned may go here, and eviction can wait for that page
+ * for ever. A removal that is stuck fails the check, with where it waits.
+ */
+static void remove_check_dir(struct run *run, const char *dir, struct result *r)
+{
+	unsigned int ms = run->remove_timeout_ms ? run->remove_timeout_ms : REMOVE_TIMEOUT_MS;
+	char verdict[sizeof(r->reason)];
+	struct removal rm;
+
+	if (remove_bounded(dir, ms, run->remover, &rm) != -ETIMEDOUT)
+		return;
+	result_evidence(r,
+			"removing the check's files after it ended: %s still not removed "
+			"after %u ms:",
+			rm.at, ms);
+	task_describe_group(rm.pid, r);
+	removal_verdict(&rm, verdict, sizeof(verdict));
+	result_fail(r, "%s", verdict);
+	kill_group(run, rm.pid, r);
+}
+
 static void run_one(struct run *run, const struct check *c, struct result *res,
 		    unsigned int attempt)
 {
@@ -61,6 +85,7 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	struct result *shared;
 	long long t0;
 	siginfo_t si;
+	bool gone;
 	pid_t pid;
 	int ret;
 
@@ -115,7 +140,7 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	memset(&si, 0, sizeof(si));
 	if (ret == 1)
 		waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
-	kill_group(run, pid, shared);
+	gone = kill_group(run, pid, shared);
 
 	if (ret == 1) {
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
@@ -133,9 +158,9 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	*res = *shared;
 	munmap(shared, sizeof(*shared));
 
-	/* A stuck task may still hold it; the work directory goes at the end. */
-	if (dir[0] && !run->opt->keep && !run->nstuck)
-		zd_remove_tree(dir);
+	/* A stuck task of the check may still hold its files: they go at the end. */
+	if (dir[0] && !run->opt->keep && gone)
+		remove_check_dir(run, dir, res);
 	kmsg_collect(&run->kmsg, res);
 	/* Under fstests, _check_dmesg judges the log; the lines stay as evidence. */
 	if (res->klog_bad && run->opt->no_kmsg_verdict)
