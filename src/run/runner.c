@@ -51,6 +51,8 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 
 	shared->pid = getpid();
 	c->run(c, &ctx);
+	/* Exiting closes and unmaps the check's files: that may wait, too. */
+	shared->returned = true;
 	_exit(0);
 }
 
@@ -124,7 +126,17 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 
 	ret = child_wait(pid, t0 + timeout * 1000000LL, true);
 	shared->duration_us = now_us() - t0;
-	if (ret == 0) {
+	if (ret == 0 && shared->returned) {
+		result_evidence(shared,
+				"deadline of %u s passed after the check returned, while its "
+				"process exited (closing its files, unmapping its memory):",
+				timeout);
+		task_describe_group(pid, shared);
+		result_fail(shared,
+			    "the check returned, but its process did not exit by its %u s "
+			    "deadline: closing or unmapping its files hangs in the kernel",
+			    timeout);
+	} else if (ret == 0) {
 		char step[sizeof(shared->step)];
 
 		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
