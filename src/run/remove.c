@@ -7,9 +7,11 @@
  * described and left behind.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,6 +25,29 @@ struct remover_state {
 	int err;
 	char at[PATH_MAX];
 };
+
+/*
+ * A remover stuck for good must hold nothing of zdcheck's: not the slow
+ * device (device-mapper could not remove it: "Device or resource busy"),
+ * and not its stdout or stderr (a harness reading them to the end would
+ * wait for the stuck task too).
+ */
+static void drop_inherited_files(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+#ifdef SYS_close_range
+	if (!syscall(SYS_close_range, 3, ~0U, 0))
+		return;
+#endif
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+}
 
 int remove_bounded(const char *dir, unsigned int timeout_ms, remove_fn fn, struct removal *rm)
 {
@@ -41,6 +66,7 @@ int remove_bounded(const char *dir, unsigned int timeout_ms, remove_fn fn, struc
 		return rm->err;
 	}
 	if (pid == 0) {
+		drop_inherited_files();
 		sh->err = (fn ? fn : zd_remove_tree)(dir, sh->at, sizeof(sh->at) - 1);
 		_exit(0);
 	}

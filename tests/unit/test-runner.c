@@ -4,6 +4,7 @@
  * stuck task's state as evidence, helpers it forked die with it, a crash is
  * a failure, a missing need is a skip, and SIGINT stops the run cleanly.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -108,8 +109,32 @@ static void interrupt_me(const struct check *c, struct check_ctx *ctx)
 		pause();
 }
 
-/* The zombies that keep stuck removers' groups alive: [0] counts them. */
-static pid_t *zombies;
+/* What the stuck removers leave for the test, in memory they share with it. */
+static struct removers {
+	int n;
+	pid_t zombies[2]; /* that keep their groups alive */
+	int nfds[2]; /* the files each held open */
+	bool stdout_null[2]; /* its stdout was /dev/null, not ours */
+} * removers;
+
+/* How many files this process holds open; whether its stdout is /dev/null. */
+static int open_files(bool *stdout_null)
+{
+	char target[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	ssize_t n;
+	int nfds = 0;
+
+	n = readlink("/proc/self/fd/1", target, sizeof(target) - 1);
+	*stdout_null = n > 0 && !strncmp(target, "/dev/null", (size_t)n);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		nfds += de->d_name[0] != '.' && atoi(de->d_name) != dirfd(d);
+	closedir(d);
+	return nfds;
+}
 
 static void touch(const char *dir, const char *name)
 {
@@ -131,6 +156,7 @@ static int hanging_remove(const char *dir, char *at, size_t len)
 {
 	char path[PATH_MAX];
 	pid_t z;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/hang", dir);
 	if (access(path, F_OK))
@@ -139,7 +165,9 @@ static int hanging_remove(const char *dir, char *at, size_t len)
 	z = fork();
 	if (z == 0)
 		_exit(0);
-	zombies[1 + __atomic_fetch_add(&zombies[0], 1, __ATOMIC_SEQ_CST)] = z;
+	i = __atomic_fetch_add(&removers->n, 1, __ATOMIC_SEQ_CST);
+	removers->zombies[i] = z;
+	removers->nfds[i] = open_files(&removers->stdout_null[i]);
 	for (;;)
 		pause();
 }
@@ -254,9 +282,9 @@ static void test_stuck_removal(const struct options *o)
 	long long t0;
 	int i;
 
-	zombies = mmap(NULL, 4 * sizeof(*zombies), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	EXPECT(zombies != MAP_FAILED && mkdtemp(wd));
+	removers = mmap(NULL, sizeof(*removers), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	EXPECT(removers != MAP_FAILED && mkdtemp(wd));
 	snprintf(t.workdir, sizeof(t.workdir), "%s", wd);
 	run.remover = hanging_remove;
 	run.remove_timeout_ms = 300;
@@ -292,10 +320,12 @@ static void test_stuck_removal(const struct options *o)
 	snprintf(want, sizeof(want), "%s/3.1", wd);
 	EXPECT(access(want, F_OK) == -1 && errno == ENOENT);
 
-	EXPECT(run.nstuck == 2 && zombies[0] == 2);
-	for (i = 0; i < (int)run.nstuck && i < zombies[0]; i++) {
-		EXPECT(getpgid(zombies[1 + i]) == run.stuck[i]);
-		waitpid(zombies[1 + i], NULL, 0);
+	EXPECT(run.nstuck == 2 && removers->n == 2);
+	for (i = 0; i < (int)run.nstuck && i < removers->n; i++) {
+		EXPECT(getpgid(removers->zombies[i]) == run.stuck[i]);
+		waitpid(removers->zombies[i], NULL, 0);
+		/* Stuck for good, it holds none of our files, our stdout least. */
+		EXPECT(removers->nfds[i] == 3 && removers->stdout_null[i]);
 	}
 	run_free(&run);
 	EXPECT(zd_remove_tree(wd, NULL, 0) == 0);
