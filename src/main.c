@@ -376,7 +376,10 @@ static const struct command commands[] = {
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
 	  "when a signal (Ctrl-C, hangup, a closed pipe) ends the run, unless --keep\n"
-	  "is given. Nothing else is touched.\n",
+	  "is given. Nothing else is touched. Each check's files are removed after\n"
+	  "it by a child with a deadline: a removal stuck in the kernel (eviction\n"
+	  "waiting for a page that never goes idle) fails that check, and zdcheck\n"
+	  "goes on.\n",
 	  1, IN_FSDAX, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"

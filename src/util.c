@@ -179,14 +179,26 @@ const char *zd_features(void)
 	return buf + 1;
 }
 
+/* nftw() passes no argument through: where zd_remove_tree() reports. */
+static char *remove_at;
+static size_t remove_at_len;
+
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
+	if (remove_at)
+		snprintf(remove_at, remove_at_len, "%s", path);
 	return remove(path) && errno != ENOENT ? -1 : 0;
 }
 
-int zd_remove_tree(const char *path)
+int zd_remove_tree(const char *path, char *at, size_t len)
 {
-	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
+	int ret;
+
+	remove_at = at;
+	remove_at_len = len;
+	ret = nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
+	remove_at = NULL;
+	return ret;
 }
 
 ssize_t zd_read_text(const char *path, char *buf, size_t len)

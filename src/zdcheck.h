@@ -82,8 +82,12 @@ ssize_t zd_read_text(const char *path, char *buf, size_t len);
 /* Writes @text to a sysfs, configfs or procfs attribute; 0 or -errno. */
 int zd_write_text(const char *path, const char *text);
 
-/* rm -rf, without following symlinks. Returns 0 or -errno. */
-int zd_remove_tree(const char *path);
+/*
+ * rm -rf, without following symlinks; the path of each entry goes into @at
+ * (@len bytes, may be NULL) before it is removed. Returns 0 or -errno.
+ * Removing can hang in the kernel: see remove_bounded() in run/remove.h.
+ */
+int zd_remove_tree(const char *path, char *at, size_t len);
 
 /* Monotonic microseconds: every measured duration in the report uses this. */
 long long now_us(void);

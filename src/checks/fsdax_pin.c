@@ -465,7 +465,10 @@ out_pin:
 	if (mu.done_fd >= 0)
 		close(mu.done_fd);
 out:
-	/* Exiting kills the blocked thread; target_close() removes the files. */
+	/*
+	 * Exiting kills the blocked thread; the runner removes the files, in a
+	 * child under a deadline: from v6.15 their eviction waits for the page.
+	 */
 	if (stuck)
 		return;
 	victims_remove(&vs);

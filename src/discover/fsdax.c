@@ -16,6 +16,8 @@
 
 #include "discover/target.h"
 #include "map/dax.h"
+#include "run/child.h"
+#include "run/remove.h"
 
 #ifndef FS_XFLAG_DAX
 #define FS_XFLAG_DAX 0x00008000
@@ -185,22 +187,37 @@ not_dax:
 	return ZD_NOTHING_RAN;
 }
 
-void target_close(struct target *t)
+/* What is left: the files of checks whose tasks were stuck. They may hang, too. */
+static void remove_workdir(const char *dir)
 {
-	char shown[ZD_ABBREV];
+	char verdict[PATH_MAX + 128], shown[ZD_ABBREV];
+	struct removal rm;
 	int ret;
 
+	zd_abbrev(dir, shown, sizeof(shown));
+	ret = remove_bounded(dir, REMOVE_TIMEOUT_MS, NULL, &rm);
+	if (ret == -ETIMEDOUT) {
+		removal_verdict(&rm, verdict, sizeof(verdict));
+		zd_err("%s: cannot remove work directory: %s", shown, verdict);
+		if (!child_kill_group(rm.pid, 5000))
+			zd_err("process group %d is still stuck in the kernel and was left behind",
+			       rm.pid);
+	} else if (ret) {
+		zd_err("%s: cannot remove work directory: %s", shown, strerror(-ret));
+	}
+}
+
+void target_close(struct target *t)
+{
 	slowdev_close(&t->slow);
 	if (t->lock_fd >= 0)
 		close(t->lock_fd);
 	t->lock_fd = -1;
 	if (t->kind != TARGET_FSDAX || !t->workdir[0])
 		return;
-	if (t->keep) {
+	if (t->keep)
 		zd_err("kept work directory %s", t->workdir);
-	} else if ((ret = zd_remove_tree(t->workdir))) {
-		zd_err("%s: cannot remove work directory: %s",
-		       zd_abbrev(t->workdir, shown, sizeof(shown)), strerror(-ret));
-	}
+	else
+		remove_workdir(t->workdir);
 	t->workdir[0] = '\0';
 }

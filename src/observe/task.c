@@ -61,6 +61,33 @@ char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len)
 	return state;
 }
 
+bool task_stack_top(const char *stack, char *fn, size_t len)
+{
+	const char *p = strchr(stack, ']');
+	size_t n;
+
+	if (!p)
+		return false;
+	p += strspn(p + 1, " ") + 1;
+	n = strcspn(p, "+ \n");
+	if (!n)
+		return false;
+	snprintf(fn, len, "%.*s", (int)n, p);
+	return true;
+}
+
+char task_sleeps_in(pid_t pid, pid_t tid, char *fn, size_t len)
+{
+	char state = task_wchan(pid, tid, fn, len), path[64], stack[512];
+
+	if (strcmp(fn, "-") && strcmp(fn, "?"))
+		return state;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, tid);
+	if (zd_read_text(path, stack, sizeof(stack)) <= 0 || !task_stack_top(stack, fn, len))
+		snprintf(fn, len, "?");
+	return state;
+}
+
 static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 {
 	char path[64], stat[512], wchan[128], stack[4096], comm[64], state;

@@ -43,6 +43,7 @@ struct result {
 	unsigned int klog_bad; /* how many of them were classified bad */
 	char klog_first_bad[256];
 	int pid; /* the check's child, for the report */
+	bool returned; /* the check's function returned: its process is exiting */
 	/*
 	 * The check's own timeline did not hold (a thread ran too late to prove
 	 * anything either way): an error the runner may retry.

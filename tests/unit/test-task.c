@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* task_wchan() on a thread of our own that sleeps in read(2) of a pipe. */
+/*
+ * task_wchan() on a thread of our own that sleeps in read(2) of a pipe, and
+ * task_stack_top() on stacks as /proc/PID/stack shows them.
+ */
 #include <pthread.h>
 #include <unistd.h>
 
@@ -46,5 +49,17 @@ int main(void)
 	/* A thread that is gone: no state, and the wchan says unknown. */
 	EXPECT(task_wchan(getpid(), tid, wchan, sizeof(wchan)) == 0);
 	EXPECT_STR(wchan, "?");
+	EXPECT(task_sleeps_in(getpid(), tid, wchan, sizeof(wchan)) == 0);
+	EXPECT_STR(wchan, "?");
+
+	/* Where a task sleeps, when its wchan does not say: its stack's top. */
+	EXPECT(task_stack_top("[<0>] dax_break_layout_final+0x10b/0x140\n"
+			      "[<0>] ext4_evict_inode+0x6c/0x6a0\n[<0>] evict+0xd2/0x290\n",
+			      wchan, sizeof(wchan)));
+	EXPECT_STR(wchan, "dax_break_layout_final");
+	EXPECT(task_stack_top("[<0>] do_sys_pause\n", wchan, sizeof(wchan)));
+	EXPECT_STR(wchan, "do_sys_pause");
+	EXPECT(!task_stack_top("", wchan, sizeof(wchan)));
+	EXPECT(!task_stack_top("[<0>] \n", wchan, sizeof(wchan)));
 	return unit_done();
 }
