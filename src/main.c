@@ -21,8 +21,9 @@
 #include "run/select.h"
 
 /*
- * Where an option means something: each command, and devdax's --restore,
- * which puts a window back and runs nothing.
+ * Where an option means something: each command, devdax's --restore, which
+ * puts a window back and runs nothing, and fsdax's --clean, which removes
+ * what killed runs left and runs nothing.
  */
 enum {
 	IN_FSDAX = 1 << 0,
@@ -31,8 +32,10 @@ enum {
 	IN_LIST = 1 << 3,
 	IN_PROBE = 1 << 4,
 	IN_HELP = 1 << 5,
-	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP,
+	IN_CLEAN = 1 << 6,
+	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP | IN_CLEAN,
 	IN_RUN = IN_FSDAX | IN_DEVDAX, /* what runs checks */
+	IN_MODES = IN_RESTORE | IN_CLEAN, /* what runs nothing */
 };
 
 struct command {
@@ -63,6 +66,7 @@ enum {
 	OPT_NO_KMSG_VERDICT,
 	OPT_JOURNAL_DIR,
 	OPT_FORCE,
+	OPT_CLEAN,
 };
 
 /*
@@ -122,6 +126,10 @@ static const struct cli_option {
 	{ { "restore", required_argument, NULL, OPT_RESTORE },
 	  IN_RESTORE,
 	  "      --restore FILE   device-dax: put a window back from its journal, run nothing\n" },
+	{ { "clean", no_argument, NULL, OPT_CLEAN },
+	  IN_CLEAN,
+	  "      --clean          fs-dax: remove the work directories that runs killed\n"
+	  "                       with SIGKILL left under PATH, run nothing\n" },
 	{ { "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
 	  IN_DEVDAX,
 	  "      --journal-dir DIR\n"
@@ -327,8 +335,43 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 	return out;
 }
 
+static void print_cleaned(void *arg, const char *dir, enum fsdax_clean_what what,
+			  const char *note)
+{
+	static const char *const word[] = {
+		[FSDAX_CLEAN_REMOVED] = "removed",    [FSDAX_CLEAN_IN_USE] = "in use",
+		[FSDAX_CLEAN_FOREIGN] = "skipped",    [FSDAX_CLEAN_STUCK] = "STUCK",
+		[FSDAX_CLEAN_FAILED] = "NOT removed",
+	};
+	unsigned int *count = arg;
+
+	printf("%s %s: %s\n", word[what], dir, note);
+	count[what]++;
+}
+
+/* zdcheck fsdax --clean PATH: what runs killed with SIGKILL left, nothing else. */
+static enum zd_outcome clean_workdirs(const char *path, char *why, size_t len)
+{
+	unsigned int count[FSDAX_CLEAN_FAILED + 1] = { 0 };
+	char shown[ZD_ABBREV];
+	int ret = fsdax_clean(path, print_cleaned, count);
+
+	if (ret && ret != -EBUSY) {
+		snprintf(why, len, "%s: %s", zd_abbrev(path, shown, sizeof(shown)),
+			 strerror(-ret));
+		return ret == -ENOENT || ret == -ENOTDIR ? ZD_USAGE : ZD_SETUP_BROKEN;
+	}
+	printf("%u removed, %u in use, %u not zdcheck's, %u could not be removed\n",
+	       count[FSDAX_CLEAN_REMOVED], count[FSDAX_CLEAN_IN_USE],
+	       count[FSDAX_CLEAN_FOREIGN],
+	       count[FSDAX_CLEAN_STUCK] + count[FSDAX_CLEAN_FAILED]);
+	return ret ? ZD_SETUP_BROKEN : ZD_PASSED;
+}
+
 static enum zd_outcome cmd_fsdax(struct options *o, char **argv, char *why, size_t len)
 {
+	if (o->clean)
+		return clean_workdirs(argv[0], why, len);
 	return cmd_target(o, argv[0], TARGET_FSDAX, why, len);
 }
 
@@ -379,8 +422,9 @@ static const struct command commands[] = {
 	  "is given. Nothing else is touched. Each check's files are removed after\n"
 	  "it by a child with a deadline: a removal stuck in the kernel (eviction\n"
 	  "waiting for a page that never goes idle) fails that check, and zdcheck\n"
-	  "goes on.\n",
-	  1, IN_FSDAX, TARGET_FSDAX, cmd_fsdax },
+	  "goes on. After a kill -9, 'zdcheck fsdax --clean PATH' removes what the\n"
+	  "run left.\n",
+	  1, IN_FSDAX | IN_CLEAN, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
 	  "libdaxctl. One zdcheck at a time per device (a lock; a second is refused).\n"
@@ -510,6 +554,9 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_CLEAN:
+			o->clean = true;
+			break;
 		case OPT_SEED:
 			if (cli_parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
 				return ZD_USAGE;
@@ -561,6 +608,16 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 	return ZD_PASSED;
 }
 
+/* Where the options of this command line must apply: the command's, or its mode's. */
+static unsigned int mode_of(const struct options *o, const struct command *cmd)
+{
+	if ((cmd->in & IN_RESTORE) && o->restore)
+		return IN_RESTORE;
+	if ((cmd->in & IN_CLEAN) && o->clean)
+		return IN_CLEAN;
+	return cmd->in & ~IN_MODES;
+}
+
 /*
  * An option the command does not take would be ignored, silently: refuse
  * it, as any other bad option. devdax --restore runs nothing, so it takes
@@ -569,8 +626,7 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 static enum zd_outcome check_applies(const struct options *o, const struct cmdline *cl,
 				     char *why, size_t len)
 {
-	bool restore = (cl->cmd->in & IN_RESTORE) && o->restore;
-	unsigned int in = restore ? IN_RESTORE : cl->cmd->in & ~IN_RESTORE;
+	unsigned int in = mode_of(o, cl->cmd);
 	size_t i;
 
 	for (i = 0; i < NOPTIONS; i++) {
@@ -578,7 +634,10 @@ static enum zd_outcome check_applies(const struct options *o, const struct cmdli
 			continue;
 		snprintf(why, len,
 			 "option '--%s' does not apply to '%s%s'; see 'zdcheck %s --help'",
-			 cli_options[i].opt.name, cl->cmd->name, restore ? " --restore" : "",
+			 cli_options[i].opt.name, cl->cmd->name,
+			 in == IN_RESTORE ? " --restore" :
+			 in == IN_CLEAN	  ? " --clean" :
+					    "",
 			 cl->cmd->name);
 		return ZD_USAGE;
 	}
@@ -624,7 +683,7 @@ static enum zd_outcome check_selection(const struct options *o, const struct cmd
 			 zd_abbrev(bad_glob, shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
-	if (!cl->cmd->kinds || ((cl->cmd->in & IN_RESTORE) && o->restore))
+	if (!cl->cmd->kinds || (mode_of(o, cl->cmd) & IN_MODES))
 		return ZD_PASSED;
 	if (!select_count(o, &zd_checks, TARGET_FSDAX | TARGET_DEVDAX)) {
 		snprintf(why, len, "-t/-x select no check at all; see 'zdcheck list'");

@@ -51,6 +51,7 @@ struct options {
 	const char *restore; /* --restore JOURNAL: put a window back, run nothing */
 	const char *journal_dir; /* --journal-dir: where the journal goes */
 	bool force; /* --force: restore onto a device that differs, journal on tmpfs */
+	bool clean; /* --clean: remove what killed fsdax runs left, run nothing */
 	unsigned long long seed;
 };
 

@@ -39,7 +39,7 @@ pid_t locks_holder(const char *text, unsigned int major, unsigned int minor,
 	return 0;
 }
 
-static pid_t holder_of(int fd)
+pid_t locks_holder_of(int fd)
 {
 	char text[65536];
 	struct stat st;
@@ -86,7 +86,7 @@ int device_lock(const char *name, pid_t *holder, char *path, size_t len)
 		int err = errno;
 
 		if (err == EWOULDBLOCK)
-			*holder = holder_of(fd);
+			*holder = locks_holder_of(fd);
 		close(fd);
 		return err == EWOULDBLOCK ? -EBUSY : -err;
 	}

@@ -20,6 +20,9 @@
  */
 int device_lock(const char *name, pid_t *holder, char *path, size_t len);
 
+/* The pid that holds a flock on the file open at @fd (0: not known). */
+pid_t locks_holder_of(int fd);
+
 /*
  * The pid that holds a flock on inode @ino of device @major:@minor according
  * to the text of /proc/locks, or 0 when none is listed.

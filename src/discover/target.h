@@ -89,6 +89,24 @@ int target_restore(struct target *t, bool force, char *why, size_t len);
 /* Removes the work directory and the slow device zdcheck built. */
 void target_close(struct target *t);
 
+/* What "zdcheck fsdax --clean" found in one zdcheck.XXXXXX directory. */
+enum fsdax_clean_what {
+	FSDAX_CLEAN_REMOVED,
+	FSDAX_CLEAN_IN_USE, /* a live zdcheck, or a check task left stuck, holds it */
+	FSDAX_CLEAN_FOREIGN, /* no marker: not a work directory of this zdcheck */
+	FSDAX_CLEAN_STUCK, /* its removal hangs in the kernel (left to itself) */
+	FSDAX_CLEAN_FAILED,
+};
+typedef void (*fsdax_clean_fn)(void *arg, const char *dir, enum fsdax_clean_what what,
+			       const char *note);
+/*
+ * Removes the work directories runs killed with SIGKILL left in @dir (its
+ * zdcheck.XXXXXX entries with an unlocked marker), each under a deadline,
+ * and tells @fn about every one. Returns 0, -EBUSY if a removal failed or
+ * hung, or -errno for @dir.
+ */
+int fsdax_clean(const char *dir, fsdax_clean_fn fn, void *arg);
+
 /* Work files need this much room on an fs-dax mount. */
 #define FSDAX_MIN_FREE (64ULL << 20)
 

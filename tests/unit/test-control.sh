@@ -65,5 +65,28 @@ if [ "$rc" != 141 ] || [ -n "$(ls -A "$dir")" ] || [[ $line != zdcheck* ]]; then
 	fails=$((fails + 1))
 fi
 
+# SIGKILL cannot be caught: what the run left, --clean removes, and only that.
+"$zd" --allow-non-dax -t 'fsdax/vmsplice*' --hold 2000 fsdax "$dir" >/dev/null 2>&1 &
+pid=$!
+sleep 1
+out=$("$zd" fsdax --clean "$dir")
+if ! grep -q "^in use $dir/zdcheck\.......: in use by a running zdcheck (pid $pid)" <<<"$out"; then
+	echo "FAIL: --clean during a run: $out"
+	fails=$((fails + 1))
+fi
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+sleep 0.5 # the check's child dies of PR_SET_PDEATHSIG
+mkdir "$dir/zdcheck.keepme"
+out=$("$zd" fsdax --clean "$dir")
+rc=$?
+if [ "$rc" != 0 ] || ! grep -q "^removed $dir/zdcheck\.......: left by zdcheck $pid" <<<"$out" ||
+	! grep -q "^skipped $dir/zdcheck.keepme: no .zdcheck marker" <<<"$out" ||
+	[ "$(ls -A "$dir")" != zdcheck.keepme ]; then
+	echo "FAIL: --clean after kill -9: exit $rc, left: $(ls -A "$dir"): $out"
+	fails=$((fails + 1))
+fi
+rmdir "$dir/zdcheck.keepme"
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]
