@@ -5,22 +5,18 @@
 
 #include "observe/smaps.h"
 
-long smaps_field_kb(const void *addr, const char *field)
+long smaps_parse_kb(FILE *f, unsigned long addr, const char *field)
 {
-	unsigned long start, end, a = (unsigned long)addr;
+	unsigned long start, end;
 	char line[512];
 	size_t n = strlen(field);
 	bool in = false;
 	long kb = -1;
-	FILE *f;
 
-	f = fopen("/proc/self/smaps", "re");
-	if (!f)
-		return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
 		    strchr(line, '-') < strchr(line, ' ')) {
-			in = a >= start && a < end;
+			in = addr >= start && addr < end;
 			continue;
 		}
 		if (in && !strncmp(line, field, n) && line[n] == ':') {
@@ -28,6 +24,18 @@ long smaps_field_kb(const void *addr, const char *field)
 			break;
 		}
 	}
+	return kb;
+}
+
+long smaps_field_kb(const void *addr, const char *field)
+{
+	long kb;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps", "re");
+	if (!f)
+		return -1;
+	kb = smaps_parse_kb(f, (unsigned long)addr, field);
 	fclose(f);
 	return kb;
 }
