@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* What the kernel says about one of our own mappings in /proc/self/smaps. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "observe/smaps.h"
@@ -8,12 +9,16 @@
 long smaps_parse_kb(FILE *f, unsigned long addr, const char *field)
 {
 	unsigned long start, end;
-	char line[512];
-	size_t n = strlen(field);
+	size_t n = strlen(field), cap = 0;
+	char *line = NULL;
 	bool in = false;
 	long kb = -1;
 
-	while (fgets(line, sizeof(line), f)) {
+	/*
+	 * Whole lines: a mapping's path runs to PATH_MAX, and the rest of a
+	 * header cut by a fixed buffer would be read as a line of its own.
+	 */
+	while (getline(&line, &cap, f) > 0) {
 		if (sscanf(line, "%lx-%lx ", &start, &end) == 2 &&
 		    strchr(line, '-') < strchr(line, ' ')) {
 			in = addr >= start && addr < end;
@@ -24,6 +29,7 @@ long smaps_parse_kb(FILE *f, unsigned long addr, const char *field)
 			break;
 		}
 	}
+	free(line);
 	return kb;
 }
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* One field of the smaps entry that holds an address, from canned smaps text. */
+/*
+ * One field of the smaps entry that holds an address, from canned smaps text,
+ * also when a mapping's path is longer than a line buffer.
+ */
 #include "observe/smaps.h"
 #include "unit.h"
 
@@ -32,8 +35,34 @@ static long kb(unsigned long addr, const char *field)
 	return v;
 }
 
+/*
+ * A mapping whose path is long enough that a 512-byte line buffer cuts its
+ * header right before "FilePmdMapped: 7 kB": the rest must not be read as
+ * the field (it was, until the parse read whole lines).
+ */
+static void test_long_path(void)
+{
+	static const char head[] = "7f3a00000000-7f3a00400000 rw-s 00000000 103:01 12 /mnt/";
+	char buf[2048];
+	size_t n = 0;
+	FILE *f;
+
+	n += snprintf(buf, sizeof(buf), "%s", head);
+	while (n < 511)
+		buf[n++] = 'a';
+	n += snprintf(buf + n, sizeof(buf) - n,
+		      "FilePmdMapped: 7 kB\nSize: 4096 kB\nFilePmdMapped: 2048 kB\n");
+	f = fmemopen(buf, n, "r");
+	EXPECT(f != NULL);
+	if (!f)
+		return;
+	EXPECT(smaps_parse_kb(f, 0x7f3a00200000, "FilePmdMapped") == 2048);
+	fclose(f);
+}
+
 int main(void)
 {
+	test_long_path();
 	EXPECT(kb(0x7f3a00200000, "FilePmdMapped") == 2048);
 	EXPECT(kb(0x7f3a00000000, "Rss") == 4096);
 	EXPECT(kb(0x5609304eb000, "FilePmdMapped") == 0);
