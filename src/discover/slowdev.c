@@ -272,6 +272,12 @@ void slowdev_close(struct slowdev *sd)
 		sd->path[0] = '\0';
 }
 
+/* dm-delay's status: "<reads> <writes> [<flushes>]" it is holding. */
+int slowdev_delay_reads(const char *type, const char *params)
+{
+	return type && !strcmp(type, "delay") && params ? atoi(params) : -1;
+}
+
 int slowdev_reads_in_flight(const struct slowdev *sd)
 {
 	char buf[64] = "";
@@ -283,11 +289,9 @@ int slowdev_reads_in_flight(const struct slowdev *sd)
 		uint64_t start, length;
 		char *type = NULL, *params = NULL;
 
-		/* dm-delay's status: "<reads> <writes> [<flushes>]" it is holding. */
 		if (dmt && dm_task_set_name(dmt, sd->dm_name) && dm_task_run(dmt)) {
 			dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
-			if (type && !strcmp(type, "delay") && params)
-				n = atoi(params);
+			n = slowdev_delay_reads(type, params);
 		}
 		if (dmt)
 			dm_task_destroy(dmt);

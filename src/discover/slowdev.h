@@ -39,5 +39,7 @@ void slowdev_close(struct slowdev *sd);
  * a dm target holds), else from sysfs. -1 when it cannot be known.
  */
 int slowdev_reads_in_flight(const struct slowdev *sd);
+/* The reads a dm target's status line holds when its type is "delay", or -1. */
+int slowdev_delay_reads(const char *type, const char *params);
 
 #endif

@@ -15,7 +15,7 @@
 #include "zdcheck.h"
 
 /* /proc/PID/stat: "pid (comm) S ppid pgrp ..."; comm may hold spaces and ')'. */
-static int parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp)
+int task_parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp)
 {
 	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
 	int ppid, pg;
@@ -36,7 +36,7 @@ char task_state(pid_t pid, pid_t tid)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
-	    parse_stat(buf, comm, sizeof(comm), &state, &pgrp))
+	    task_parse_stat(buf, comm, sizeof(comm), &state, &pgrp))
 		return 0;
 	return state;
 }
@@ -96,7 +96,7 @@ static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (zd_read_text(path, stat, sizeof(stat)) <= 0 ||
-	    parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
+	    task_parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
 		return;
 	read_wchan(pid, tid, wchan, sizeof(wchan));
 	result_evidence(r, "task %d/%d (%s) state %c wchan %s", pid, tid, comm, state, wchan);
@@ -145,7 +145,7 @@ int task_describe_group(pid_t pgid, struct result *r)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 		if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
-		    parse_stat(buf, comm, sizeof(comm), &state, &pgrp) || pgrp != pgid)
+		    task_parse_stat(buf, comm, sizeof(comm), &state, &pgrp) || pgrp != pgid)
 			continue;
 		describe_process(pid, r, &dstate);
 	}

@@ -7,6 +7,11 @@
 
 #include "report/result.h"
 
+/*
+ * Parses /proc/PID/stat (NUL-terminated): the command name into @comm, the
+ * state letter and the process group. Returns 0 or -EINVAL.
+ */
+int task_parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp);
 /* The scheduler state letter of a task ('R', 'S', 'D', 'Z', ...) or 0. */
 char task_state(pid_t pid, pid_t tid);
 /*
