@@ -11,11 +11,32 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli/parse.h"
 #include "discover/probe.h"
 #include "report/report.h"
 #include "run/select.h"
+
+/*
+ * Where an option means something: each command, devdax's --restore, which
+ * puts a window back and runs nothing, and fsdax's --clean, which removes
+ * what killed runs left and runs nothing.
+ */
+enum {
+	IN_FSDAX = 1 << 0,
+	IN_DEVDAX = 1 << 1,
+	IN_RESTORE = 1 << 2,
+	IN_LIST = 1 << 3,
+	IN_PROBE = 1 << 4,
+	IN_HELP = 1 << 5,
+	IN_CLEAN = 1 << 6,
+	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP | IN_CLEAN,
+	IN_RUN = IN_FSDAX | IN_DEVDAX, /* what runs checks */
+	IN_MODES = IN_RESTORE | IN_CLEAN, /* what runs nothing */
+};
 
 struct command {
 	const char *name;
@@ -23,37 +44,129 @@ struct command {
 	const char *summary;
 	const char *help; /* shown by "zdcheck COMMAND --help" */
 	int nargs;
+	unsigned int in; /* IN_*: which options it takes (devdax: also --restore's) */
+	unsigned int kinds; /* enum target_kind: the checks it runs or lists */
 	enum zd_outcome (*fn)(struct options *o, char **argv, char *why, size_t len);
 };
 
 static const struct command commands[];
 
-static const char options_help[] =
-	"Options:\n"
-	"  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n"
-	"  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable)\n"
-	"      --format FORMAT  text (default), json or tap\n"
-	"  -v, --verbose        show evidence for passing checks too; repeat for more\n"
-	"      --timeout SEC    deadline for each check (default: the check's own)\n"
-	"      --hold MS        how long pins are held (default 200)\n"
-	"      --wake-limit SEC a layout change must end this soon after release (default 5)\n"
-	"      --keep           keep the fs-dax work directory for debugging\n"
-	"      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n"
-	"      --no-kmsg-verdict\n"
-	"                       report kernel log lines, but fail no check on them\n"
-	"                       (for a harness that judges the log, as fstests does)\n"
-	"      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
-	"                       as root, zdcheck builds one from null_blk and dm-delay)\n"
-	"      --size BYTES     device-dax window the checks may write (default 64M)\n"
-	"      --destructive    device-dax: do not save the window; allow teardown checks\n"
-	"      --restore FILE   device-dax: put a window back from its journal, run nothing\n"
-	"      --seed N         seed for data patterns (default: from the clock)\n"
-	"  -h, --help           show help (for a command: zdcheck COMMAND --help)\n"
-	"  -V, --version        show version and built-in features\n";
+enum {
+	OPT_FORMAT = 256,
+	OPT_TIMEOUT,
+	OPT_HOLD,
+	OPT_KEEP,
+	OPT_SEED,
+	OPT_WAKE,
+	OPT_NON_DAX,
+	OPT_PIN_DEV,
+	OPT_SIZE,
+	OPT_DESTRUCTIVE,
+	OPT_RESTORE,
+	OPT_NO_KMSG_VERDICT,
+	OPT_JOURNAL_DIR,
+	OPT_FORCE,
+	OPT_CLEAN,
+};
+
+/*
+ * The options: the name, the value, the help lines, and where each applies.
+ * An option given to a command it does not apply to is a usage error, like
+ * any other bad option; adding an option is adding a row (and its case in
+ * parse_args()).
+ */
+static const struct cli_option {
+	struct option opt;
+	unsigned int in; /* IN_*: where it applies */
+	const char *help;
+} cli_options[] = {
+	{ { "test", required_argument, NULL, 't' },
+	  IN_RUN | IN_LIST,
+	  "  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n" },
+	{ { "exclude", required_argument, NULL, 'x' },
+	  IN_RUN | IN_LIST,
+	  "  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable)\n" },
+	{ { "format", required_argument, NULL, OPT_FORMAT },
+	  IN_RUN | IN_LIST | IN_PROBE,
+	  "      --format FORMAT  text (default), json or tap\n" },
+	{ { "verbose", no_argument, NULL, 'v' },
+	  IN_ALL,
+	  "  -v, --verbose        show evidence for passing checks too; repeat for more\n" },
+	{ { "timeout", required_argument, NULL, OPT_TIMEOUT },
+	  IN_RUN,
+	  "      --timeout SEC    deadline for each check (default: the check's own); at\n"
+	  "                       least what a check needs for a verdict, see zdcheck(1)\n" },
+	{ { "hold", required_argument, NULL, OPT_HOLD },
+	  IN_RUN,
+	  "      --hold MS        how long pins are held (default 200)\n" },
+	{ { "wake-limit", required_argument, NULL, OPT_WAKE },
+	  IN_FSDAX,
+	  "      --wake-limit SEC a layout change must end this soon after release (default 5)\n" },
+	{ { "keep", no_argument, NULL, OPT_KEEP },
+	  IN_FSDAX,
+	  "      --keep           keep the fs-dax work directory for debugging\n" },
+	{ { "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
+	  IN_FSDAX,
+	  "      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n" },
+	{ { "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
+	  IN_RUN,
+	  "      --no-kmsg-verdict\n"
+	  "                       report kernel log lines, but fail no check on them\n"
+	  "                       (for a harness that judges the log, as fstests does)\n" },
+	{ { "pin-device", required_argument, NULL, OPT_PIN_DEV },
+	  IN_RUN,
+	  "      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
+	  "                       as root, zdcheck builds one from null_blk and dm-delay)\n" },
+	{ { "size", required_argument, NULL, OPT_SIZE },
+	  IN_DEVDAX,
+	  "      --size BYTES     device-dax window the checks may write (default 64M)\n" },
+	{ { "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
+	  IN_DEVDAX,
+	  "      --destructive    device-dax: do not save the window; allow teardown checks\n" },
+	{ { "restore", required_argument, NULL, OPT_RESTORE },
+	  IN_RESTORE,
+	  "      --restore FILE   device-dax: put a window back from its journal, run nothing\n" },
+	{ { "clean", no_argument, NULL, OPT_CLEAN },
+	  IN_CLEAN,
+	  "      --clean          fs-dax: remove the work directories that runs killed\n"
+	  "                       with SIGKILL left under PATH, run nothing\n" },
+	{ { "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
+	  IN_DEVDAX,
+	  "      --journal-dir DIR\n"
+	  "                       device-dax: where the journal goes (default:\n"
+	  "                       $XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck)\n" },
+	{ { "force", no_argument, NULL, OPT_FORCE },
+	  IN_DEVDAX | IN_RESTORE,
+	  "      --force          device-dax: restore a journal saved from a device whose\n"
+	  "                       name, size, alignment or uuid differ; keep a journal on\n"
+	  "                       tmpfs or on the memory under test\n" },
+	{ { "seed", required_argument, NULL, OPT_SEED },
+	  IN_RUN,
+	  "      --seed N         seed for data patterns (default: from the clock)\n" },
+	{ { "help", no_argument, NULL, 'h' },
+	  IN_ALL,
+	  "  -h, --help           show help (for a command: zdcheck COMMAND --help)\n" },
+	{ { "version", no_argument, NULL, 'V' },
+	  IN_ALL,
+	  "  -V, --version        show version and built-in features\n" },
+};
+
+#define NOPTIONS ARRAY_SIZE(cli_options)
+
+/* The options that apply to @in, as --help shows them. */
+static void options_usage(FILE *out, unsigned int in)
+{
+	size_t i;
+
+	fprintf(out, "Options:\n");
+	for (i = 0; i < NOPTIONS; i++)
+		if (cli_options[i].in & in)
+			fputs(cli_options[i].help, out);
+}
 
 static const char exit_help[] =
 	"Exit status: 0 all selected checks passed, 1 a check failed, 2 usage error,\n"
-	"77 nothing could run, 99 setup broke, 130 interrupted.\n";
+	"77 nothing could run, 99 setup broke, 128+N stopped by signal N (130: Ctrl-C).\n";
 
 static void usage(FILE *out)
 {
@@ -66,7 +179,9 @@ static void usage(FILE *out)
 	for (i = 0; commands[i].name; i++)
 		fprintf(out, "  %-7s %-8s %s\n", commands[i].name, commands[i].args,
 			commands[i].summary);
-	fprintf(out, "\n%s\n%s", options_help, exit_help);
+	fputc('\n', out);
+	options_usage(out, IN_ALL);
+	fprintf(out, "\n%s", exit_help);
 }
 
 static const struct command *find_command(const char *name)
@@ -81,8 +196,9 @@ static const struct command *find_command(const char *name)
 
 static void command_usage(FILE *out, const struct command *c)
 {
-	fprintf(out, "Usage: zdcheck [OPTIONS] %s %s\n\n%s\n%s\n%s", c->name, c->args,
-		c->summary, c->help, options_help);
+	fprintf(out, "Usage: zdcheck [OPTIONS] %s %s\n\n%s\n%s\n", c->name, c->args, c->summary,
+		c->help);
+	options_usage(out, c->in);
 	if (c->nargs)
 		fprintf(out, "\n%s", exit_help);
 }
@@ -109,22 +225,24 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		.on_result = report_on_result,
 		.arg = &rp,
 	};
+	char why[512], shown[ZD_ABBREV];
 	enum zd_outcome out;
-	char why[512];
 	size_t i;
 	int ret;
 
 	report_init(&rp, stdout, &run);
 	ret = run_checks(&run);
 	if (ret) {
-		zd_err("runner: %s", strerror(-ret));
+		zd_err("runner: %s%s", strerror(-ret),
+		       zd_limits(zd_limits_for(-ret), shown, sizeof(shown)));
 		return ZD_SETUP_BROKEN;
 	}
 	/* The window goes back before the report, which records its crc32. */
-	ret = target_restore(t, why, sizeof(why));
+	ret = target_restore(t, false, why, sizeof(why));
 	report_end(&rp);
 	if (ret) {
-		zd_err("%s; the journal is kept: %s", why, t->journal);
+		zd_err("%s; the journal is kept: %s", why,
+		       zd_abbrev(t->journal, shown, sizeof(shown)));
 		run_free(&run);
 		return ZD_SETUP_BROKEN;
 	}
@@ -139,12 +257,19 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 		out = ZD_PASSED;
 	else
 		out = ZD_NOTHING_RAN;
-	if (out == ZD_NOTHING_RAN && run.nselected)
+	/* main() refused a selection without checks for this target. */
+	if (out == ZD_NOTHING_RAN)
 		zd_err("nothing could run: all %zu selected checks were skipped",
 		       run.nselected);
-	else if (out == ZD_NOTHING_RAN)
-		zd_err("nothing could run: no %s check matches the selection",
-		       t->kind == TARGET_FSDAX ? "fsdax" : "devdax");
+	/* The report has them all; a harness reading stderr gets the first. */
+	for (i = 0; out == ZD_SETUP_BROKEN && i < run.nresults; i++) {
+		if (run.results[i].res.status != STATUS_ERROR)
+			continue;
+		zd_err("%u check%s could not be set up; the first, %s: %s",
+		       run.count[STATUS_ERROR], run.count[STATUS_ERROR] == 1 ? "" : "s",
+		       run.results[i].check->name, run.results[i].res.reason);
+		break;
+	}
 	for (i = 0; i < run.nstuck; i++)
 		zd_err("process group %d is still stuck in the kernel and was left behind",
 		       run.stuck[i]);
@@ -153,45 +278,55 @@ static enum zd_outcome run_target(struct options *o, struct target *t)
 }
 
 /* zdcheck devdax --restore JOURNAL DEVICE: put a saved window back, nothing else. */
-static enum zd_outcome restore_window(struct target *t, const char *journal, char *why,
+static enum zd_outcome restore_window(struct target *t, const struct options *o, char *why,
 				      size_t len)
 {
-	int ret = journal_read_id(journal, &t->saved);
+	char note[768], shown[ZD_ABBREV];
+	int ret;
 
+	snprintf(t->journal, sizeof(t->journal), "%s", o->restore);
+	zd_abbrev(o->restore, shown, sizeof(shown));
+	ret = target_restore(t, o->force, note, sizeof(note));
 	if (ret) {
-		snprintf(why, len, "%s: %s", journal,
-			 ret == -EINVAL ? "not a zdcheck journal" : strerror(-ret));
-		return ZD_USAGE;
+		snprintf(why, len, "%s: %s; %s %s", shown, note, t->path,
+			 ret == -EIO ? "written but not as saved, journal kept" :
+				       "untouched, journal kept");
+		if (ret == -EIO)
+			return ZD_SETUP_BROKEN;
+		/* A journal that is wrong for this device is the user's input. */
+		return ret == -EBADMSG || ret == -ERANGE || ret == -ENODEV || ret == -EINVAL ||
+				       ret == -ENOENT ?
+			       ZD_USAGE :
+			       ZD_SETUP_BROKEN;
 	}
-	snprintf(t->journal, sizeof(t->journal), "%s", journal);
-	t->window = t->saved.length;
-	ret = target_restore(t, why, len);
-	if (ret)
-		return ret == -ENODEV ? ZD_USAGE : ZD_SETUP_BROKEN;
-	printf("restored %s bytes 0-%llu from %s: crc32 %08x verified, journal removed\n",
-	       t->path, t->window - 1, journal, t->crc_after);
+	if (note[0])
+		zd_err("%s", note);
+	printf("restored %s bytes %llu-%llu from %s: crc32 %08x read back, journal removed\n",
+	       t->path, (unsigned long long)t->saved.offset,
+	       (unsigned long long)(t->saved.offset + t->saved.length - 1), shown,
+	       t->crc_after);
 	return ZD_PASSED;
 }
 
 static enum zd_outcome cmd_target(struct options *o, const char *path, enum target_kind kind,
 				  char *why, size_t len)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	enum zd_outcome out;
 	struct target t;
 
 	/* No SA_RESTART: the runner's waits must return to notice the stop. */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	zd_catch_stop_signals(on_stop_signal);
 
 	out = kind == TARGET_FSDAX ? fsdax_target_open(&t, path, o, why, len) :
 				     devdax_target_open(&t, path, o, why, len);
 	if (out == ZD_PASSED && kind == TARGET_DEVDAX && o->restore)
-		return restore_window(&t, o->restore, why, len);
-	if (out == ZD_PASSED && kind == TARGET_DEVDAX)
+		out = restore_window(&t, o, why, len);
+	else if (out == ZD_PASSED && kind == TARGET_DEVDAX)
 		out = devdax_window_open(&t, o, why, len);
-	if (out != ZD_PASSED)
+	if (out != ZD_PASSED || o->restore) {
+		target_close(&t);
 		return out;
+	}
 	/* Reads must outlast the hold; failing to build it only skips those checks. */
 	if (select_needs(o, &zd_checks, kind) & NEED_SLOW_BDEV)
 		slowdev_open(&t.slow, o->pin_device, o->hold_ms, o->seed + 0x51);
@@ -200,8 +335,43 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 	return out;
 }
 
+static void print_cleaned(void *arg, const char *dir, enum fsdax_clean_what what,
+			  const char *note)
+{
+	static const char *const word[] = {
+		[FSDAX_CLEAN_REMOVED] = "removed",    [FSDAX_CLEAN_IN_USE] = "in use",
+		[FSDAX_CLEAN_FOREIGN] = "skipped",    [FSDAX_CLEAN_STUCK] = "STUCK",
+		[FSDAX_CLEAN_FAILED] = "NOT removed",
+	};
+	unsigned int *count = arg;
+
+	printf("%s %s: %s\n", word[what], dir, note);
+	count[what]++;
+}
+
+/* zdcheck fsdax --clean PATH: what runs killed with SIGKILL left, nothing else. */
+static enum zd_outcome clean_workdirs(const char *path, char *why, size_t len)
+{
+	unsigned int count[FSDAX_CLEAN_FAILED + 1] = { 0 };
+	char shown[ZD_ABBREV];
+	int ret = fsdax_clean(path, print_cleaned, count);
+
+	if (ret && ret != -EBUSY) {
+		snprintf(why, len, "%s: %s", zd_abbrev(path, shown, sizeof(shown)),
+			 strerror(-ret));
+		return ret == -ENOENT || ret == -ENOTDIR ? ZD_USAGE : ZD_SETUP_BROKEN;
+	}
+	printf("%u removed, %u in use, %u not zdcheck's, %u could not be removed\n",
+	       count[FSDAX_CLEAN_REMOVED], count[FSDAX_CLEAN_IN_USE],
+	       count[FSDAX_CLEAN_FOREIGN],
+	       count[FSDAX_CLEAN_STUCK] + count[FSDAX_CLEAN_FAILED]);
+	return ret ? ZD_SETUP_BROKEN : ZD_PASSED;
+}
+
 static enum zd_outcome cmd_fsdax(struct options *o, char **argv, char *why, size_t len)
 {
+	if (o->clean)
+		return clean_workdirs(argv[0], why, len);
 	return cmd_target(o, argv[0], TARGET_FSDAX, why, len);
 }
 
@@ -228,9 +398,11 @@ static enum zd_outcome cmd_probe(struct options *o, char **argv, char *why, size
 static enum zd_outcome cmd_help(struct options *o, char **argv, char *why, size_t len)
 {
 	const struct command *c = argv[0] ? find_command(argv[0]) : NULL;
+	char shown[ZD_ABBREV];
 
 	if (argv[0] && !c) {
-		snprintf(why, len, "help: unknown command '%s'", argv[0]);
+		snprintf(why, len, "help: unknown command '%s'",
+			 zd_abbrev(argv[0], shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
 	if (c)
@@ -246,68 +418,38 @@ static const struct command commands[] = {
 	  "or dax=inode, where zdcheck sets FS_XFLAG_DAX on its work directory).\n"
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
-	  "on SIGINT/SIGTERM, unless --keep is given. Nothing else is touched.\n",
-	  1, cmd_fsdax },
+	  "when a signal (Ctrl-C, hangup, a closed pipe) ends the run, unless --keep\n"
+	  "is given. Nothing else is touched. Each check's files are removed after\n"
+	  "it by a child with a deadline: a removal stuck in the kernel (eviction\n"
+	  "waiting for a page that never goes idle) fails that check, and zdcheck\n"
+	  "goes on. After a kill -9, 'zdcheck fsdax --clean PATH' removes what the\n"
+	  "run left.\n",
+	  1, IN_FSDAX | IN_CLEAN, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
-	  "libdaxctl. Checks write only a window at its start (--size, default 64M),\n"
-	  "which zdcheck first saves to a journal file and writes back at the end,\n"
-	  "also on SIGINT/SIGTERM; 'zdcheck devdax --restore JOURNAL DEVICE' puts it\n"
-	  "back after a crash. --destructive saves nothing.\n",
-	  1, cmd_devdax },
+	  "libdaxctl. One zdcheck at a time per device (a lock; a second is refused).\n"
+	  "Checks write only a window at its start (--size, default 64M), which\n"
+	  "zdcheck first saves to a journal file (in --journal-dir, default\n"
+	  "$XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck; never on tmpfs) and\n"
+	  "writes back at the end, also when a signal ends the run. After a kill -9\n"
+	  "or a crash, 'zdcheck devdax --restore JOURNAL DEVICE' verifies all of the\n"
+	  "journal and the device, then puts the window back. --destructive saves\n"
+	  "nothing.\n",
+	  1, IN_DEVDAX | IN_RESTORE, TARGET_DEVDAX, cmd_devdax },
 	{ "list", "", "list the checks (select with -t/-x, --format json, -v for details)",
 	  "Prints one line per check: its name and what it proves. With -v also\n"
 	  "what it needs, its pin, its mutation, its timeout, what is expected and\n"
 	  "which kernel behaviour it guards.\n",
-	  0, cmd_list },
+	  0, IN_LIST, TARGET_FSDAX | TARGET_DEVDAX, cmd_list },
 	{ "probe", "", "report what this machine offers: kernel, DAX devices and mounts",
 	  "Reports the kernel release and configuration, device-dax devices and\n"
 	  "NVDIMM regions (libdaxctl, libndctl), DAX mounts, and whether io_uring,\n"
 	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Changes nothing.\n",
-	  0, cmd_probe },
-	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, cmd_help },
+	  0, IN_PROBE, 0, cmd_probe },
+	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
+	  cmd_help },
 	{ NULL },
 };
-
-static int parse_uint(const char *opt, const char *s, unsigned long long min,
-		      unsigned long long max, unsigned long long *out, char *why, size_t len)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (!*s || *end || errno || *s == '-' || *out < min || *out > max) {
-		snprintf(why, len, "invalid %s '%s': expected a number from %llu to %llu", opt,
-			 s, min, max);
-		return -1;
-	}
-	return 0;
-}
-
-/* "64M", "2G", "4096": a byte count with an optional K/M/G suffix. */
-static int parse_size(const char *s, unsigned long long *out, char *why, size_t len)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (!*s || *s == '-' || *end || errno || !v || v > (1ULL << 50) >> shift) {
-		snprintf(why, len, "invalid --size '%s': expected bytes, with K, M or G", s);
-		return -1;
-	}
-	*out = v << shift;
-	return 0;
-}
 
 static int add_glob(const char ***list, size_t *n, const char *glob)
 {
@@ -321,89 +463,66 @@ static int add_glob(const char ***list, size_t *n, const char *glob)
 	return 0;
 }
 
-enum {
-	OPT_FORMAT = 256,
-	OPT_TIMEOUT,
-	OPT_HOLD,
-	OPT_KEEP,
-	OPT_SEED,
-	OPT_WAKE,
-	OPT_NON_DAX,
-	OPT_PIN_DEV,
-	OPT_SIZE,
-	OPT_DESTRUCTIVE,
-	OPT_RESTORE,
-	OPT_NO_KMSG_VERDICT,
+/* What the command line asked for, beyond the options themselves. */
+struct cmdline {
+	const struct command *cmd;
+	char **args;
+	bool help, version;
+	bool seen[NOPTIONS]; /* which rows of cli_options were given */
 };
 
-static const struct option long_options[] = {
-	{ "test", required_argument, NULL, 't' },
-	{ "exclude", required_argument, NULL, 'x' },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "hold", required_argument, NULL, OPT_HOLD },
-	{ "wake-limit", required_argument, NULL, OPT_WAKE },
-	{ "keep", no_argument, NULL, OPT_KEEP },
-	{ "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
-	{ "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
-	{ "pin-device", required_argument, NULL, OPT_PIN_DEV },
-	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
-	{ "restore", required_argument, NULL, OPT_RESTORE },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
-};
+static void mark_seen(struct cmdline *cl, int val)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (cli_options[i].opt.val == val)
+			cl->seen[i] = true;
+}
 
 /* Returns ZD_PASSED to go on; anything else ends the program with that outcome. */
-static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
-				  const struct command **cmd, char ***args, bool *help,
-				  bool *version, char *why, size_t len)
+static enum zd_outcome parse_args(int argc, char **argv, struct options *o, struct cmdline *cl,
+				  char *why, size_t len)
 {
-	size_t ninc = 0, nexc = 0;
+	struct option long_options[NOPTIONS + 1] = { { 0 } };
+	char shown[ZD_ABBREV];
+	size_t ninc = 0, nexc = 0, i;
 	unsigned long long v;
 	int c, nargs;
 
+	for (i = 0; i < NOPTIONS; i++)
+		long_options[i] = cli_options[i].opt;
 	opterr = 0; /* our own one-line messages instead of getopt's */
 	while ((c = getopt_long(argc, argv, ":t:x:vhV", long_options, NULL)) != -1) {
+		mark_seen(cl, c);
 		switch (c) {
 		case 't':
 		case 'x':
 			if (add_glob(c == 't' ? &o->include : &o->exclude,
-				     c == 't' ? &ninc : &nexc, optarg))
+				     c == 't' ? &ninc : &nexc, optarg)) {
+				snprintf(why, len, "-%c: %s", c, strerror(ENOMEM));
 				return ZD_SETUP_BROKEN;
+			}
 			break;
 		case OPT_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->format = FORMAT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->format = FORMAT_JSON;
-			else if (!strcmp(optarg, "tap"))
-				o->format = FORMAT_TAP;
-			else {
-				snprintf(why, len,
-					 "invalid --format '%s': expected text, json or tap",
-					 optarg);
+			if (cli_parse_format("--format", optarg, &o->format, why, len))
 				return ZD_USAGE;
-			}
 			break;
 		case 'v':
 			o->verbose++;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_uint("--timeout", optarg, 1, 86400, &v, why, len))
+			if (cli_parse_uint("--timeout", optarg, 1, 86400, &v, why, len))
 				return ZD_USAGE;
 			o->timeout_s = (unsigned int)v;
 			break;
 		case OPT_HOLD:
-			if (parse_uint("--hold", optarg, 1, 600000, &v, why, len))
+			if (cli_parse_uint("--hold", optarg, 1, 600000, &v, why, len))
 				return ZD_USAGE;
 			o->hold_ms = (unsigned int)v;
 			break;
 		case OPT_WAKE:
-			if (parse_uint("--wake-limit", optarg, 1, 3600, &v, why, len))
+			if (cli_parse_uint("--wake-limit", optarg, 1, 3600, &v, why, len))
 				return ZD_USAGE;
 			o->wake_limit_s = (unsigned int)v;
 			break;
@@ -420,7 +539,7 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 			o->pin_device = optarg;
 			break;
 		case OPT_SIZE:
-			if (parse_size(optarg, &o->size, why, len))
+			if (cli_parse_size("--size", optarg, &o->size, why, len))
 				return ZD_USAGE;
 			break;
 		case OPT_DESTRUCTIVE:
@@ -429,49 +548,97 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o,
 		case OPT_RESTORE:
 			o->restore = optarg;
 			break;
+		case OPT_JOURNAL_DIR:
+			o->journal_dir = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case OPT_CLEAN:
+			o->clean = true;
+			break;
 		case OPT_SEED:
-			if (parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
+			if (cli_parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
 				return ZD_USAGE;
 			o->seed = v;
 			break;
 		case 'h':
-			*help = true;
+			cl->help = true;
 			break;
 		case 'V':
-			*version = true;
+			cl->version = true;
 			return ZD_PASSED;
 		case ':':
-			snprintf(why, len, "option '%s' needs an argument", argv[optind - 1]);
+			snprintf(why, len, "option '%s' needs an argument",
+				 zd_abbrev(argv[optind - 1], shown, sizeof(shown)));
 			return ZD_USAGE;
 		default:
-			snprintf(why, len, "unknown option '%s'", argv[optind - 1]);
+			snprintf(why, len, "unknown option '%s'",
+				 zd_abbrev(argv[optind - 1], shown, sizeof(shown)));
 			return ZD_USAGE;
 		}
 	}
 
 	if (optind == argc) {
-		if (*help)
+		if (cl->help)
 			return ZD_PASSED;
 		snprintf(why, len, "missing command; see 'zdcheck --help'");
 		return ZD_USAGE;
 	}
-	*cmd = find_command(argv[optind]);
-	if (!*cmd) {
-		snprintf(why, len, "unknown command '%s'; see 'zdcheck --help'", argv[optind]);
+	cl->cmd = find_command(argv[optind]);
+	if (!cl->cmd) {
+		snprintf(why, len, "unknown command '%s'; see 'zdcheck --help'",
+			 zd_abbrev(argv[optind], shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
-	*args = argv + optind + 1;
+	cl->args = argv + optind + 1;
 	nargs = argc - optind - 1;
-	if (*help)
+	if (cl->help)
 		return ZD_PASSED;
-	if ((*cmd)->nargs >= 0 && nargs != (*cmd)->nargs) {
-		snprintf(why, len, "%s: expected %s%s, got %d argument%s", (*cmd)->name,
-			 (*cmd)->nargs ? "" : "no arguments", (*cmd)->args, nargs,
+	if (cl->cmd->nargs >= 0 && nargs != cl->cmd->nargs) {
+		snprintf(why, len, "%s: expected %s%s, got %d argument%s", cl->cmd->name,
+			 cl->cmd->nargs ? "" : "no arguments", cl->cmd->args, nargs,
 			 nargs == 1 ? "" : "s");
 		return ZD_USAGE;
 	}
-	if ((*cmd)->nargs < 0 && nargs > 1) {
-		snprintf(why, len, "%s: too many arguments", (*cmd)->name);
+	if (cl->cmd->nargs < 0 && nargs > 1) {
+		snprintf(why, len, "%s: too many arguments", cl->cmd->name);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
+/* Where the options of this command line must apply: the command's, or its mode's. */
+static unsigned int mode_of(const struct options *o, const struct command *cmd)
+{
+	if ((cmd->in & IN_RESTORE) && o->restore)
+		return IN_RESTORE;
+	if ((cmd->in & IN_CLEAN) && o->clean)
+		return IN_CLEAN;
+	return cmd->in & ~IN_MODES;
+}
+
+/*
+ * An option the command does not take would be ignored, silently: refuse
+ * it, as any other bad option. devdax --restore runs nothing, so it takes
+ * none of the options that shape a run.
+ */
+static enum zd_outcome check_applies(const struct options *o, const struct cmdline *cl,
+				     char *why, size_t len)
+{
+	unsigned int in = mode_of(o, cl->cmd);
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if (!cl->seen[i] || cli_options[i].in & in)
+			continue;
+		snprintf(why, len,
+			 "option '--%s' does not apply to '%s%s'; see 'zdcheck %s --help'",
+			 cli_options[i].opt.name, cl->cmd->name,
+			 in == IN_RESTORE ? " --restore" :
+			 in == IN_CLEAN	  ? " --clean" :
+					    "",
+			 cl->cmd->name);
 		return ZD_USAGE;
 	}
 	return ZD_PASSED;
@@ -491,39 +658,171 @@ static int exit_code(enum zd_outcome out)
 	case ZD_SETUP_BROKEN:
 		return 99;
 	case ZD_INTERRUPTED:
-		return 130;
+		/* As a shell reports a command a signal ended: 130 for Ctrl-C. */
+		return 128 + (zd_stop > 0 ? zd_stop : SIGINT);
 	}
 	return 99;
 }
 
+/*
+ * A selection that leaves the command nothing to run is a mistake in the
+ * command line, whatever the machine: a usage error before the target is
+ * touched (no work directory, no journal), not "nothing could run" (77),
+ * which harnesses take for a skip. That holds for devdax checks selected
+ * for the fsdax command (it runs only fs-dax checks) as much as for an
+ * -x that takes out everything -t chose.
+ */
+static enum zd_outcome check_selection(const struct options *o, const struct cmdline *cl,
+				       char *why, size_t len)
+{
+	const char *bad_glob = select_unmatched(o, &zd_checks);
+	char shown[ZD_ABBREV];
+
+	if (bad_glob) {
+		snprintf(why, len, "no check matches '%s'; see 'zdcheck list'",
+			 zd_abbrev(bad_glob, shown, sizeof(shown)));
+		return ZD_USAGE;
+	}
+	if (!cl->cmd->kinds || (mode_of(o, cl->cmd) & IN_MODES))
+		return ZD_PASSED;
+	if (!select_count(o, &zd_checks, TARGET_FSDAX | TARGET_DEVDAX)) {
+		snprintf(why, len, "-t/-x select no check at all; see 'zdcheck list'");
+		return ZD_USAGE;
+	}
+	if (!select_count(o, &zd_checks, cl->cmd->kinds)) {
+		snprintf(why, len, "-t/-x select no %s check; see 'zdcheck list'",
+			 cl->cmd->name);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
+/*
+ * Paths: an empty one or one over PATH_MAX is a usage error naming it, and
+ * --pin-device must be a block device that exists -- a typo there would
+ * otherwise only skip the O_DIRECT checks, or not even that when none is
+ * selected.
+ */
+static enum zd_outcome check_paths(const struct options *o, const struct cmdline *cl, char *why,
+				   size_t len)
+{
+	char shown[ZD_ABBREV];
+	struct stat st;
+
+	if (cl->cmd->nargs > 0 && cli_parse_path(cl->cmd->name, cl->args[0], why, len))
+		return ZD_USAGE;
+	if (o->restore && cli_parse_path("--restore", o->restore, why, len))
+		return ZD_USAGE;
+	if (!o->pin_device)
+		return ZD_PASSED;
+	if (cli_parse_path("--pin-device", o->pin_device, why, len))
+		return ZD_USAGE;
+	zd_abbrev(o->pin_device, shown, sizeof(shown));
+	if (stat(o->pin_device, &st)) {
+		snprintf(why, len, "--pin-device %s: %s", shown, strerror(errno));
+		return ZD_USAGE;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		snprintf(why, len, "--pin-device %s: not a block device", shown);
+		return ZD_USAGE;
+	}
+	return ZD_PASSED;
+}
+
+/*
+ * A --timeout shorter than a selected check needs for its verdict would
+ * turn every slow-but-correct run into "no result after N s: stuck in ...",
+ * a FAIL that blames the kernel for an option: refuse it, naming the check.
+ */
+static enum zd_outcome check_timeout(const struct options *o, const struct cmdline *cl,
+				     char *why, size_t len)
+{
+	const struct check *worst = NULL;
+	unsigned long long need = 0, ms;
+	char how[160];
+	size_t i;
+
+	if (!o->timeout_s)
+		return ZD_PASSED;
+	for (i = 0; i < zd_checks.n; i++) {
+		const struct check *c = &zd_checks.rows[i];
+
+		if (!(c->target & cl->cmd->kinds) || !select_wanted(o, c->name))
+			continue;
+		ms = check_verdict_ms(c, o);
+		if (ms > need) {
+			need = ms;
+			worst = c;
+		}
+	}
+	if (!worst || o->timeout_s * 1000ULL >= need)
+		return ZD_PASSED;
+	check_verdict_explain(worst, o, how, sizeof(how));
+	snprintf(why, len,
+		 "--timeout %u is too short: %s needs up to %llu s for a verdict (%s); see "
+		 "zdcheck(1)",
+		 o->timeout_s, worst->name, (need + 999) / 1000, how);
+	return ZD_USAGE;
+}
+
+/*
+ * Descriptors: a full fs-dax run with O_DIRECT pins was measured to need 10
+ * (the kernel log, a pidfd, the check's files, eventfd, pipe, ring, the slow
+ * device); nftw() removing the work directory takes up to 16 more, and a
+ * device-dax run libdaxctl's and libndctl's. 64 leaves a margin for all of
+ * them. Out of descriptors, a check would fail in the middle and the work
+ * directory stay behind: refuse before anything is created.
+ */
+#define NOFILE_NEED 64
+
+static enum zd_outcome check_nofile(char *why, size_t len)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= NOFILE_NEED)
+		return ZD_PASSED;
+	/* A soft limit below the hard one is ours to raise. */
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= NOFILE_NEED) {
+		rl.rlim_cur = NOFILE_NEED;
+		if (!setrlimit(RLIMIT_NOFILE, &rl))
+			return ZD_PASSED;
+	}
+	snprintf(why, len,
+		 "RLIMIT_NOFILE is %llu (hard limit %llu): zdcheck needs %d open files",
+		 (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max, NOFILE_NEED);
+	return ZD_SETUP_BROKEN;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = { .hold_ms = 200, .wake_limit_s = 5 };
-	const struct command *cmd = NULL;
-	char **args = NULL, why[1024] = "";
-	const char *bad_glob;
+	struct options o = { .hold_ms = ZD_HOLD_MS_DEFAULT,
+			     .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT };
+	struct cmdline cl = { 0 };
+	char why[1024] = "";
 	enum zd_outcome out;
-	bool help = false, version = false;
 
 	o.seed = (unsigned long long)now_us() ^ ((unsigned long long)getpid() << 32);
-	out = parse_args(argc, argv, &o, &cmd, &args, &help, &version, why, sizeof(why));
-	if (out == ZD_PASSED && version) {
+	out = parse_args(argc, argv, &o, &cl, why, sizeof(why));
+	if (out == ZD_PASSED && cl.version) {
 		printf("zdcheck %s %s\n", PACKAGE_VERSION, zd_features());
-	} else if (out == ZD_PASSED && help) {
-		if (cmd)
-			command_usage(stdout, cmd);
+	} else if (out == ZD_PASSED && cl.help) {
+		if (cl.cmd)
+			command_usage(stdout, cl.cmd);
 		else
 			usage(stdout);
 	} else if (out == ZD_PASSED) {
 		zd_verbose = o.verbose;
-		bad_glob = select_unmatched(&o, &zd_checks);
-		if (bad_glob) {
-			snprintf(why, sizeof(why), "no check matches '%s'; see 'zdcheck list'",
-				 bad_glob);
-			out = ZD_USAGE;
-		} else {
-			out = cmd->fn(&o, args, why, sizeof(why));
-		}
+		out = check_applies(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = check_paths(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = check_selection(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = check_timeout(&o, &cl, why, sizeof(why));
+		if (out == ZD_PASSED && cl.cmd->nargs > 0)
+			out = check_nofile(why, sizeof(why));
+		if (out == ZD_PASSED)
+			out = cl.cmd->fn(&o, cl.args, why, sizeof(why));
 	}
 	if (why[0])
 		zd_err("%s", why);

@@ -67,11 +67,36 @@ const char *need_name(enum need need);
 
 /*
  * Points @p at @addr and the target's slow device and takes it; on failure
- * records why in @r (-EAGAIN, too slow to tell, as inconclusive) and
- * returns -errno.
+ * records why in @r (-ETIME, too slow to tell, as inconclusive; zdcheck's
+ * own resources running out as an error naming them) and returns -errno.
  */
 int check_pin_take(struct pin *p, unsigned char *addr, const struct target *t,
 		   struct result *r);
+
+/* The rows the devdax/align checks run again on the reconfigured device. */
+bool check_repeated_at_align(const struct check *row);
+
+/*
+ * A change still blocked at the wake limit is signalled and given this
+ * long more, to tell a lost wake-up from a leaked reference.
+ */
+#define CHECK_RECHECK_S 1
+/* What a check may take around its pins: files, mappings, threads. */
+#define CHECK_SETUP_MS 1000
+/*
+ * How long @c can take to reach a verdict with the pin hold and wake limit
+ * of @o, in ms: setup, each pin it holds, and for a layout change the wake
+ * limit and the re-check. A --timeout below it can only end in "stuck".
+ */
+unsigned long long check_verdict_ms(const struct check *c, const struct options *o);
+/* Why, as "--hold 200 ms + ...", for a message. */
+void check_verdict_explain(const struct check *c, const struct options *o, char *buf,
+			   size_t len);
+/*
+ * @c's deadline without --timeout: its own, lengthened by what --hold and
+ * --wake-limit add to its verdict over their defaults.
+ */
+unsigned int check_deadline_s(const struct check *c, const struct options *o);
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);

@@ -20,13 +20,6 @@
 
 #define PAGE 4096UL
 
-/* The rows repeated at each alignment: the mapping and the pin checks. */
-static bool repeated(const struct check *row)
-{
-	return row->target == TARGET_DEVDAX &&
-	       (row->run == check_devdax_map || row->run == check_devdax_pin);
-}
-
 static void add_sub_evidence(const char *line, size_t n, void *arg)
 {
 	result_evidence(arg, "  %.*s", (int)n, line);
@@ -37,11 +30,17 @@ static bool run_at(struct result *r, struct result *sub, const struct check *row
 		   const struct target *at, const struct check_ctx *ctx)
 {
 	struct check_ctx sctx = *ctx;
-	const char *why = needs_unmet(row->needs, at);
+	bool exhausted = false;
+	const char *why = needs_unmet(row->needs, at, &exhausted);
 	char vals[256] = "";
 	size_t off = 0;
 	unsigned int i;
 
+	if (why && exhausted) {
+		result_error(r, "at %lu alignment, %s could not run: %s", at->align, row->name,
+			     why);
+		return false;
+	}
 	if (why) {
 		result_evidence(r, "at %lu: %s SKIP: %s", at->align, row->name, why);
 		return false;
@@ -110,7 +109,8 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	at = malloc(sizeof(*at));
 	sub = malloc(sizeof(*sub));
 	if (!at || !sub) {
-		result_error(r, "out of memory");
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
+				   "cannot allocate the checks' results");
 		goto out_free;
 	}
 	*at = *t;
@@ -118,7 +118,7 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	at->size = size;
 	at->window = size < t->window ? size : t->window;
 	for (i = 0; i < zd_checks.n; i++) {
-		if (!repeated(&zd_checks.rows[i]))
+		if (!check_repeated_at_align(&zd_checks.rows[i]))
 			continue;
 		if (!run_at(r, sub, &zd_checks.rows[i], at, ctx))
 			continue;

@@ -15,13 +15,16 @@ unsigned char *devdax_map_head(const struct target *t, struct result *r, int *fd
 
 	fd = open(t->path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		result_error(r, "open %s: %s", t->path, strerror(errno));
+		if (!result_exhausted(r, errno, "cannot open %s", t->path))
+			result_error(r, "open %s: %s", t->path, strerror(errno));
 		return NULL;
 	}
 	map = mmap(NULL, t->align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %lu bytes of %s: %s", t->align, t->path,
-			    strerror(errno));
+		if (!result_exhausted(r, errno, "cannot map %lu bytes of %s", t->align,
+				      t->path))
+			result_fail(r, "mapping %lu bytes of %s: %s", t->align, t->path,
+				    strerror(errno));
 		close(fd);
 		return NULL;
 	}

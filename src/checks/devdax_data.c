@@ -64,13 +64,21 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 	int fd, err, st;
 	pid_t child;
 
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate a %lu MiB buffer",
+				   CHUNK >> 20);
+		return;
+	}
 	fd = open(t->path, O_RDWR | O_CLOEXEC);
-	if (fd < 0 || !buf) {
-		result_error(r, "open %s: %s", t->path, strerror(errno));
+	if (fd < 0) {
+		if (!result_exhausted(r, errno, "cannot open %s", t->path))
+			result_error(r, "open %s: %s", t->path, strerror(errno));
 		goto out_buf;
 	}
-	if (devmem_map(&m, fd, 0, t->window, true, why, sizeof(why))) {
-		result_fail(r, "mapping the %llu-byte window: %s", t->window, why);
+	err = devmem_map(&m, fd, 0, t->window, true, why, sizeof(why));
+	if (err) {
+		if (!result_exhausted(r, -err, "cannot map the %llu-byte window", t->window))
+			result_fail(r, "mapping the %llu-byte window: %s", t->window, why);
 		goto out_fd;
 	}
 	result_evidence(r, "window mapped by %s", m.pmem2 ? "libpmem2" : "mmap");
@@ -92,19 +100,24 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 
 	result_step(r, "verify through a second mapping");
 	bad = verify_mapping(fd, t->window, seed, &err);
-	if (err)
+	if (err && !result_exhausted(r, err, "cannot map the window a second time"))
 		result_fail(r, "second mapping: %s", strerror(err));
-	else if (bad != t->window)
+	else if (!err && bad != t->window)
 		result_fail(r, "byte %zu read back wrong through a second mapping", bad);
 
 	result_step(r, "verify from a forked child");
 	child = fork();
 	if (child == 0) {
 		bad = verify_mapping(fd, t->window, seed, &err);
-		_exit(err ? 2 : bad != t->window ? 1 : 0);
+		_exit(zd_exhausted(err) ? 3 : err ? 2 : bad != t->window ? 1 : 0);
 	}
-	if (child < 0 || waitpid(child, &st, 0) != child || !WIFEXITED(st))
+	if (child < 0)
+		result_no_resource(r, errno, ZD_LIM_PROCESS, "cannot fork the reader");
+	else if (waitpid(child, &st, 0) != child || !WIFEXITED(st))
 		result_error(r, "forked reader did not finish");
+	else if (WEXITSTATUS(st) == 3)
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
+				   "the forked reader cannot map the window");
 	else if (WEXITSTATUS(st))
 		result_fail(r, "a forked child's own mapping %s",
 			    WEXITSTATUS(st) == 2 ? "failed" : "read back different bytes");

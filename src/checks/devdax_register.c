@@ -52,7 +52,8 @@ static void fixed_read(struct result *r, struct io_uring *ring, unsigned char *b
 	int src = source_file(seed), ret;
 
 	if (src < 0) {
-		result_error(r, "cannot make the source file: %s", strerror(errno));
+		if (!result_exhausted(r, errno, "cannot make the source file"))
+			result_error(r, "cannot make the source file: %s", strerror(errno));
 		return;
 	}
 	result_step(r, "IORING_OP_READ_FIXED into the registered device-dax buffer");
@@ -91,7 +92,8 @@ void check_devdax_register(const struct check *c, struct check_ctx *ctx)
 	memset(map, 0, PAGE);
 	ret = io_uring_queue_init(2, &ring, 0);
 	if (ret < 0) {
-		result_error(r, "io_uring_queue_init: %s", strerror(-ret));
+		if (!result_exhausted(r, -ret, "cannot create an io_uring"))
+			result_error(r, "io_uring_queue_init: %s", strerror(-ret));
 		goto out_map;
 	}
 	iov.iov_base = map;
@@ -101,8 +103,9 @@ void check_devdax_register(const struct check *c, struct check_ctx *ctx)
 	result_value(r, "accepted", ret == 0);
 	result_value(r, "errno", ret < 0 ? -ret : 0);
 	if (ret == -ENOMEM) {
-		result_error(r, "io_uring_register_buffers: %s (RLIMIT_MEMLOCK too small?)",
-			     strerror(-ret));
+		/* Registered buffers count against the locked-memory limit. */
+		result_no_resource(r, -ret, ZD_LIM_MEMLOCK | ZD_LIM_MEM,
+				   "io_uring_register_buffers cannot account the buffer");
 	} else if (ret < 0) {
 		result_evidence(r, "registration refused: %s", strerror(-ret));
 	} else {

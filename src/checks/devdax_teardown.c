@@ -77,7 +77,9 @@ static void reenable(struct result *r, struct daxctl_dev *dev, const struct targ
 	}
 	map = mmap(NULL, t->align, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		result_fail(r, "mapping %s after re-enabling: %s", t->path, strerror(errno));
+		if (!result_exhausted(r, errno, "cannot map %s after re-enabling", t->path))
+			result_fail(r, "mapping %s after re-enabling: %s", t->path,
+				    strerror(errno));
 	} else {
 		if (late && pattern_check(map, PAGE, late, 0) == PAGE) {
 			result_value(r, "late_read_landed", 1);
@@ -153,6 +155,9 @@ void check_devdax_teardown(const struct check *c, struct check_ctx *ctx)
 	result_step(r, "mmap the disabled device");
 	again = mmap(NULL, t->align, PROT_READ, MAP_SHARED, fd, 0);
 	result_value(r, "mmap_errno", again == MAP_FAILED ? errno : 0);
+	/* Refused for want of address space: whether the device refused is unknown. */
+	if (again == MAP_FAILED)
+		result_exhausted(r, errno, "cannot try to map the disabled device");
 	if (again != MAP_FAILED) {
 		result_fail(r, "a new mapping of the disabled device succeeded");
 		munmap(again, t->align);

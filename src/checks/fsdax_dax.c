@@ -33,7 +33,8 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	snprintf(file, sizeof(file), "%s/statx-mapsync", ctx->dir);
 	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		result_error(r, "create %s: %s", file, strerror(errno));
+		if (!result_exhausted(r, errno, "cannot open %s", file))
+			result_error(r, "create %s: %s", file, strerror(errno));
 		return;
 	}
 	result_step(r, "fallocate(%zu)", LEN);
@@ -48,6 +49,9 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	}
 	dax_proof_describe(&proof, desc, sizeof(desc));
 	result_evidence(r, "%s", desc);
+	/* Out of memory for the mapping says nothing about MAP_SYNC. */
+	if (result_exhausted(r, proof.map_sync_err, "cannot map the %lu MiB file", LEN >> 20))
+		goto out;
 	if (!proof.statx_knows) {
 		result_fail(r, "statx cannot report STATX_ATTR_DAX on this kernel");
 		goto out;
@@ -63,7 +67,9 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	result_step(r, "mmap(MAP_SHARED_VALIDATE|MAP_SYNC)");
 	map = dax_map_sync(fd, LEN, 0, &err);
 	if (!map) {
-		result_fail(r, "MAP_SYNC mapping failed on second try: %s", strerror(err));
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file again", LEN >> 20))
+			result_fail(r, "MAP_SYNC mapping failed on second try: %s",
+				    strerror(err));
 		goto out;
 	}
 	result_step(r, "store pattern through the mapping");
@@ -74,7 +80,8 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 
 	buf = malloc(LEN);
 	if (!buf) {
-		result_error(r, "out of memory");
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
+				   "cannot allocate %lu MiB to read back", LEN >> 20);
 		goto out;
 	}
 	result_step(r, "pread() the file back");

@@ -93,23 +93,34 @@ static bool refused(const struct mutation *m, int ret)
 	       (m == &mut_collapse_range || m == &mut_insert_range || m == &mut_clone_range);
 }
 
-static int make_file(const char *path, uint64_t seed, int *fdp)
+/* Creates @path with FILE_LEN bytes of pattern @seed; on failure fills @r. */
+static int make_file(const char *path, uint64_t seed, int *fdp, struct result *r)
 {
 	unsigned char *buf;
 	int fd, ret = 0;
 
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
+	if (fd < 0) {
+		if (!result_exhausted(r, errno, "cannot open %s", path))
+			result_error(r, "create %s: %s", path, strerror(errno));
+		return -1;
+	}
 	buf = malloc(FILE_LEN);
-	if (!buf)
-		ret = -ENOMEM;
-	else if (fallocate(fd, 0, 0, FILE_LEN))
-		ret = -errno;
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate the file's %lu MiB",
+				   FILE_LEN >> 20);
+		ret = -1;
+	} else if (fallocate(fd, 0, 0, FILE_LEN)) {
+		result_error(r, "create %s: fallocate: %s", path, strerror(errno));
+		ret = -1;
+	}
 	if (!ret) {
 		pattern_fill(buf, FILE_LEN, seed, 0);
-		if (pwrite(fd, buf, FILE_LEN, 0) != (ssize_t)FILE_LEN)
-			ret = errno ? -errno : -EIO;
+		if (pwrite(fd, buf, FILE_LEN, 0) != (ssize_t)FILE_LEN) {
+			result_error(r, "create %s: write: %s", path,
+				     strerror(errno ? errno : EIO));
+			ret = -1;
+		}
 	}
 	free(buf);
 	if (ret) {
@@ -163,7 +174,7 @@ static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread
 				p->released_us - p->taken_us);
 	sigaction(SIGUSR1, &sa, NULL);
 	pthread_kill(thread, SIGUSR1);
-	if (wait_done(mu, now_us() + 1000000)) {
+	if (wait_done(mu, now_us() + CHECK_RECHECK_S * 1000000LL)) {
 		result_fail(r,
 			    "%s never woke up after the pin was released (lost wake-up): "
 			    "after a signal made it re-check, it returned at once",
@@ -186,6 +197,10 @@ static void judge_data(struct result *r, const struct pin *p, const struct victi
 	/* A delayed read writes: whatever it wrote outside our file is corruption. */
 	if (!p->ops->extendable) {
 		bad = vs->n ? victims_verify(vs, r) : 0;
+		if (bad < 0) {
+			result_no_resource(r, -bad, ZD_LIM_MEM, "cannot read the victims back");
+			return;
+		}
 		result_value(r, "victims_corrupted", bad);
 		/*
 		 * Clean, but the victim that got the block was written after
@@ -261,24 +276,17 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/pinned", ctx->dir);
 	snprintf(src, sizeof(src), "%s/clone-src", ctx->dir);
 	result_step(r, "create a %lu MiB file", FILE_LEN >> 20);
-	ret = make_file(path, o->seed, &l.fd);
-	if (ret) {
-		result_error(r, "create %s: %s", path, strerror(-ret));
+	if (make_file(path, o->seed, &l.fd, r))
 		return;
-	}
-	if (m == &mut_clone_range) {
-		ret = make_file(src, o->seed ^ 0xc10e, &l.clone_src);
-		if (ret) {
-			result_error(r, "create %s: %s", src, strerror(-ret));
-			goto out;
-		}
-	}
+	if (m == &mut_clone_range && make_file(src, o->seed ^ 0xc10e, &l.clone_src, r))
+		goto out;
 
 	result_step(r, "map the file");
 	l.map = dax_map_at(l.fd, FILE_LEN, EXTENT, pmd ? 0 : PAGE, dax, &err);
 	if (!l.map) {
-		result_fail(r, "%s mapping of a DAX file failed: %s",
-			    dax ? "MAP_SYNC" : "shared", strerror(err));
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file", FILE_LEN >> 20))
+			result_fail(r, "%s mapping of a DAX file failed: %s",
+				    dax ? "MAP_SYNC" : "shared", strerror(err));
 		goto out;
 	}
 	l.path = path;
@@ -312,14 +320,20 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 
 	mu.l = &l;
 	mu.done_fd = eventfd(0, EFD_CLOEXEC);
+	if (mu.done_fd < 0) {
+		result_no_resource(r, errno, ZD_LIM_FD, "cannot create the mutator's eventfd");
+		goto out_pin;
+	}
 	p.at_release = observe_release;
 	p.arg = &at;
 	if (check_pin_take(&p, l.map + PIN_OFF, t, r))
 		goto out_pin;
 
 	result_step(r, "%s while pinned", m->call);
-	if (mu.done_fd < 0 || pthread_create(&thread, NULL, mutator_main, &mu)) {
-		result_error(r, "cannot start the mutator thread");
+	ret = pthread_create(&thread, NULL, mutator_main, &mu);
+	if (ret) {
+		result_no_resource(r, ret, ZD_LIM_THREAD, "cannot create the mutator thread");
+		pin_finish(&p); /* the holder lets go on its own time */
 		goto out_pin;
 	}
 	/*
@@ -334,9 +348,11 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		early = true;
 		result_step(r, "allocate victims while the page is still pinned");
 		if (phys)
-			victims_create(&vs, ctx->dir, phys, VICTIM_UNIT, VICTIM_CAP,
-				       o->seed + 100,
-				       c->pin->extendable ? 0 : p.release_at_us - 5000);
+			ret = victims_create(&vs, ctx->dir, phys, VICTIM_UNIT, VICTIM_CAP,
+					     o->seed + 100,
+					     c->pin->extendable ? 0 : p.release_at_us - 5000);
+		if (phys && ret)
+			result_evidence(r, "victim files: %s after %d", strerror(-ret), vs.n);
 		pin_let_go(&p);
 	}
 	if (!wait_done(&mu,
@@ -353,8 +369,8 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		goto out_pin;
 	}
 	if (p.err) {
-		result_error(r, "the %s read from %s failed: %s", c->pin->name, t->slow.path,
-			     strerror(-p.err));
+		result_error(r, "the %s read from %s failed: %s", c->pin->name,
+			     zd_abbrev(t->slow.path, why, sizeof(why)), strerror(-p.err));
 		goto out_pin;
 	}
 	/* No pin was held as long as planned: nothing about waiting is proven. */
@@ -449,7 +465,10 @@ out_pin:
 	if (mu.done_fd >= 0)
 		close(mu.done_fd);
 out:
-	/* Exiting kills the blocked thread; target_close() removes the files. */
+	/*
+	 * Exiting kills the blocked thread; the runner removes the files, in a
+	 * child under a deadline: from v6.15 their eviction waits for the page.
+	 */
 	if (stuck)
 		return;
 	victims_remove(&vs);

@@ -39,18 +39,21 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/longterm", ctx->dir);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || fallocate(fd, 0, 0, FILE_LEN)) {
-		result_error(r, "create %s: %s", path, strerror(errno));
+		if (!result_exhausted(r, errno, "cannot open %s", path))
+			result_error(r, "create %s: %s", path, strerror(errno));
 		goto out_fd;
 	}
 	map = dax_map_at(fd, FILE_LEN, EXTENT, pmd ? 0 : 4096, t->dax, &err);
 	if (!map) {
-		result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file", FILE_LEN >> 20))
+			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
 		goto out_fd;
 	}
 	pattern_fill(map, FILE_LEN, ctx->opt->seed, 0);
 	ret = io_uring_queue_init(2, &ring, 0);
 	if (ret < 0) {
-		result_error(r, "io_uring_queue_init: %s", strerror(-ret));
+		if (!result_exhausted(r, -ret, "cannot create an io_uring"))
+			result_error(r, "io_uring_queue_init: %s", strerror(-ret));
 		goto out_map;
 	}
 	iov.iov_base = map + EXTENT;
@@ -68,8 +71,9 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 		else
 			result_skip(r, "not applicable: the file is not DAX");
 	} else if (ret == -ENOMEM) {
-		result_error(r, "io_uring_register_buffers: %s (RLIMIT_MEMLOCK too small?)",
-			     strerror(-ret));
+		/* Registered buffers count against the locked-memory limit. */
+		result_no_resource(r, -ret, ZD_LIM_MEMLOCK | ZD_LIM_MEM,
+				   "io_uring_register_buffers cannot account the buffer");
 	} else {
 		result_evidence(r, "io_uring_register_buffers refused: %s", strerror(-ret));
 		if (!t->dax)

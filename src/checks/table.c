@@ -3,6 +3,8 @@
  * The check table. Adding a check is adding a row; names are stable because
  * scripts, expectations files and xfstests wrappers select by them.
  */
+#include <stdio.h>
+
 #include "checks/check.h"
 
 #define EXPECT_WAIT                                                                         \
@@ -243,4 +245,61 @@ const char *need_name(enum need need)
 		return "destructive";
 	}
 	return "?";
+}
+
+/* The mapping and the pin checks: the paths a new alignment changes. */
+bool check_repeated_at_align(const struct check *row)
+{
+	return row->target == TARGET_DEVDAX &&
+	       (row->run == check_devdax_map || row->run == check_devdax_pin);
+}
+
+/* How many pins @c holds one after the other. */
+static unsigned int pins_held(const struct check *c)
+{
+	unsigned int n = 0;
+	size_t i;
+
+	if (c->run != check_devdax_align)
+		return c->pin != NULL;
+	for (i = 0; i < zd_checks.n; i++)
+		n += check_repeated_at_align(&zd_checks.rows[i]) && zd_checks.rows[i].pin;
+	return n;
+}
+
+unsigned long long check_verdict_ms(const struct check *c, const struct options *o)
+{
+	unsigned long long ms = CHECK_SETUP_MS + (unsigned long long)pins_held(c) * o->hold_ms;
+
+	if (c->mutation)
+		ms += (o->wake_limit_s + CHECK_RECHECK_S) * 1000ULL;
+	return ms;
+}
+
+void check_verdict_explain(const struct check *c, const struct options *o, char *buf,
+			   size_t len)
+{
+	unsigned int pins = pins_held(c);
+	size_t n = 0;
+
+	if (pins > 1)
+		n += snprintf(buf + n, len - n, "%u x ", pins);
+	if (pins)
+		n += snprintf(buf + n, len - n, "--hold %u ms + ", o->hold_ms);
+	if (n < len && c->mutation)
+		n += snprintf(buf + n, len - n, "--wake-limit %u s + %d s to re-check + ",
+			      o->wake_limit_s, CHECK_RECHECK_S);
+	if (n < len)
+		snprintf(buf + n, len - n, "%d s to set up", CHECK_SETUP_MS / 1000);
+}
+
+unsigned int check_deadline_s(const struct check *c, const struct options *o)
+{
+	const struct options defaults = { .hold_ms = ZD_HOLD_MS_DEFAULT,
+					  .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT };
+	unsigned long long want = check_verdict_ms(c, o), base = check_verdict_ms(c, &defaults);
+
+	if (want <= base)
+		return c->timeout_s;
+	return c->timeout_s + (unsigned int)((want - base + 999) / 1000);
 }

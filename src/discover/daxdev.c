@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <daxctl/libdaxctl.h>
+#include <ndctl/libndctl.h>
+#include <uuid/uuid.h>
 
 #include "discover/daxdev.h"
 
@@ -15,6 +17,31 @@ static const char *dev_mode(struct daxctl_dev *dev)
 	if (daxctl_dev_get_memory(dev) && daxctl_dev_has_online_memory(dev))
 		return "system-ram";
 	return "devdax";
+}
+
+/*
+ * A stable name for the memory behind a device, surviving reboots and
+ * renumbering: the uuid libdaxctl reports for its region, else, for a pmem
+ * namespace claimed as device-dax, the uuid of that claim's info block.
+ * Regions without either (hmem, dynamic CXL ram) leave it empty.
+ */
+static void region_uuid(struct daxctl_region *region, const char *devname, char out[37])
+{
+	struct ndctl_namespace *ns;
+	struct ndctl_ctx *ctx;
+	uuid_t uu;
+
+	out[0] = '\0';
+	daxctl_region_get_uuid(region, uu);
+	if (uuid_is_null(uu) && ndctl_new(&ctx) == 0) {
+		ndctl_set_log_priority(ctx, 0);
+		ns = daxdev_namespace(ctx, devname);
+		if (ns)
+			ndctl_dax_get_uuid(ndctl_namespace_get_dax(ns), uu);
+		ndctl_unref(ctx);
+	}
+	if (!uuid_is_null(uu))
+		uuid_unparse(uu, out);
 }
 
 int daxdev_list(struct daxdev_info *out, size_t max)
@@ -46,6 +73,7 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->size = daxctl_dev_get_size(dev);
 			d->align = daxctl_dev_get_align(dev);
 			d->mode = dev_mode(dev);
+			region_uuid(region, d->devname, d->uuid);
 		}
 	}
 	daxctl_unref(ctx);
@@ -72,5 +100,23 @@ struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name)
 		if (dev)
 			return dev;
 	}
+	return NULL;
+}
+
+struct ndctl_namespace *daxdev_namespace(struct ndctl_ctx *ctx, const char *devname)
+{
+	struct ndctl_namespace *ns;
+	struct ndctl_region *region;
+	struct ndctl_bus *bus;
+	struct ndctl_dax *dax;
+
+	ndctl_bus_foreach(ctx, bus)
+		ndctl_region_foreach(bus, region)
+			ndctl_namespace_foreach(region, ns) {
+				dax = ndctl_namespace_get_dax(ns);
+				if (dax && ndctl_dax_get_daxctl_region(dax) &&
+				    daxdev_in_region(ndctl_dax_get_daxctl_region(dax), devname))
+					return ns;
+			}
 	return NULL;
 }

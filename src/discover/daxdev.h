@@ -13,6 +13,7 @@ struct daxdev_info {
 	unsigned long long size;
 	unsigned long align;
 	const char *mode; /* "devdax", "system-ram" or "disabled" */
+	char uuid[37]; /* the region's (a pmem dax claim's) uuid, "" if it has none */
 };
 
 /* Returns the number of devices found (0 when there are none), or -errno. */
@@ -21,8 +22,12 @@ int daxdev_list(struct daxdev_info *out, size_t max);
 struct daxctl_ctx;
 struct daxctl_region;
 struct daxctl_dev;
+struct ndctl_ctx;
+struct ndctl_namespace;
 /* Device @name (dax0.0) in one region, or in any region of @ctx; NULL if absent. */
 struct daxctl_dev *daxdev_in_region(struct daxctl_region *region, const char *name);
 struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name);
+/* The pmem namespace whose device-dax claim provides @devname, or NULL. */
+struct ndctl_namespace *daxdev_namespace(struct ndctl_ctx *ctx, const char *devname);
 
 #endif

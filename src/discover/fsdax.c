@@ -5,17 +5,22 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "discover/lock.h"
 #include "discover/target.h"
 #include "map/dax.h"
+#include "run/child.h"
+#include "run/remove.h"
 
 #ifndef FS_XFLAG_DAX
 #define FS_XFLAG_DAX 0x00008000
@@ -53,6 +58,33 @@ static int set_inode_dax(const char *dir)
 	return ret;
 }
 
+/*
+ * A work directory is zdcheck's once it holds this file, locked for as long
+ * as the run (and any check task it left stuck) lives: "zdcheck fsdax
+ * --clean" removes only marked directories whose lock nobody holds.
+ */
+#define MARKER ".zdcheck"
+#define WORKDIR_PREFIX "zdcheck."
+#define WORKDIR_SUFFIX_LEN 6 /* mkdtemp()'s XXXXXX */
+
+static int mark_workdir(const char *dir)
+{
+	char path[PATH_MAX + 64], text[32];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "%s/" MARKER, dir);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(text, sizeof(text), "zdcheck %d\n", (int)getpid());
+	if (write(fd, text, n) != n || flock(fd, LOCK_EX | LOCK_NB)) {
+		n = errno ? -errno : -EIO;
+		close(fd);
+		return n;
+	}
+	return fd;
+}
+
 /* Creates one file and asks the kernel whether it is DAX. */
 static int probe_dax(const char *dir, struct dax_proof *proof)
 {
@@ -69,10 +101,13 @@ static int probe_dax(const char *dir, struct dax_proof *proof)
 	return ret;
 }
 
-enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
-				  char *why, size_t len)
+/* The longest path zdcheck makes under PATH: "/zdcheck.XXXXXX/NNN.N/statx-mapsync". */
+#define WORK_PATH_ROOM 64
+
+enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
+				  const struct options *o, char *why, size_t len)
 {
-	char detail[160], tmpl[sizeof(t->workdir)];
+	char detail[160], tmpl[sizeof(t->workdir)], path[ZD_ABBREV];
 	struct dax_proof proof;
 	struct statvfs sv;
 	unsigned long long avail;
@@ -82,14 +117,24 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 	memset(t, 0, sizeof(*t));
 	t->kind = TARGET_FSDAX;
 	t->slow.fd = -1;
+	t->lock_fd = -1;
 	t->keep = o->keep;
-	if (!realpath(path, t->path) || stat(t->path, &st)) {
+	/* A long path would push the reason out of the one-line message. */
+	zd_abbrev(user_path, path, sizeof(path));
+	if (!realpath(user_path, t->path) || stat(t->path, &st)) {
 		snprintf(why, len, "%s: %s", path, strerror(errno));
 		return ZD_USAGE;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(why, len,
 			 "%s: not a directory (fsdax wants a directory on a DAX mount)", path);
+		return ZD_USAGE;
+	}
+	if (strlen(t->path) + WORK_PATH_ROOM >= PATH_MAX) {
+		snprintf(why, len,
+			 "%s: File name too long for zdcheck's work files under it (%zu + %d "
+			 "bytes, PATH_MAX is %d)",
+			 path, strlen(t->path), WORK_PATH_ROOM, PATH_MAX);
 		return ZD_USAGE;
 	}
 
@@ -127,6 +172,14 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 			       ZD_SETUP_BROKEN;
 	}
 	snprintf(t->workdir, sizeof(t->workdir), "%s", tmpl);
+	t->lock_fd = mark_workdir(t->workdir);
+	if (t->lock_fd < 0) {
+		snprintf(why, len, "%s: cannot mark the work directory: %s", path,
+			 strerror(-t->lock_fd));
+		t->keep = false;
+		target_close(t);
+		return ZD_SETUP_BROKEN;
+	}
 
 	if (t->mnt.dax == DAX_INODE && !o->allow_non_dax) {
 		ret = set_inode_dax(t->workdir);
@@ -142,6 +195,15 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *path, const stru
 	ret = probe_dax(t->workdir, &proof);
 	if (ret) {
 		snprintf(why, len, "%s: cannot create a work file: %s", path, strerror(-ret));
+		t->keep = false;
+		target_close(t);
+		return ZD_SETUP_BROKEN;
+	}
+	/* Out of memory for the probe's mapping says nothing about DAX. */
+	if (zd_exhausted(proof.map_sync_err)) {
+		snprintf(why, len, "%s: cannot map a work file: %s%s", path,
+			 strerror(proof.map_sync_err),
+			 zd_limits(zd_limits_for(proof.map_sync_err), detail, sizeof(detail)));
 		t->keep = false;
 		target_close(t);
 		return ZD_SETUP_BROKEN;
@@ -163,17 +225,117 @@ not_dax:
 	return ZD_NOTHING_RAN;
 }
 
-void target_close(struct target *t)
+/* What is left: the files of checks whose tasks were stuck. They may hang, too. */
+static void remove_workdir(const char *dir)
 {
+	char verdict[PATH_MAX + 128], shown[ZD_ABBREV];
+	struct removal rm;
 	int ret;
 
+	zd_abbrev(dir, shown, sizeof(shown));
+	ret = remove_bounded(dir, REMOVE_TIMEOUT_MS, NULL, &rm);
+	if (ret == -ETIMEDOUT) {
+		removal_verdict(&rm, verdict, sizeof(verdict));
+		zd_err("%s: cannot remove work directory: %s", shown, verdict);
+		if (!child_kill_group(rm.pid, 5000))
+			zd_err("process group %d is still stuck in the kernel and was left behind",
+			       rm.pid);
+	} else if (ret) {
+		zd_err("%s: cannot remove work directory: %s", shown, strerror(-ret));
+	}
+}
+
+void target_close(struct target *t)
+{
 	slowdev_close(&t->slow);
-	if (t->kind != TARGET_FSDAX || !t->workdir[0])
-		return;
-	if (t->keep) {
-		zd_err("kept work directory %s", t->workdir);
-	} else if ((ret = zd_remove_tree(t->workdir))) {
-		zd_err("%s: cannot remove work directory: %s", t->workdir, strerror(-ret));
+	if (t->kind == TARGET_FSDAX && t->workdir[0]) {
+		if (t->keep)
+			zd_err("kept work directory %s", t->workdir);
+		else
+			remove_workdir(t->workdir);
 	}
 	t->workdir[0] = '\0';
+	/* Unlocked only once removed: --clean must not race the removal. */
+	if (t->lock_fd >= 0)
+		close(t->lock_fd);
+	t->lock_fd = -1;
+}
+
+/* Whether @name is a directory zdcheck.XXXXXX that mkdtemp() could have made. */
+static bool workdir_name(const char *name)
+{
+	return !strncmp(name, WORKDIR_PREFIX, strlen(WORKDIR_PREFIX)) &&
+	       strlen(name) == strlen(WORKDIR_PREFIX) + WORKDIR_SUFFIX_LEN;
+}
+
+/* One left-over work directory: removed, in use, or not zdcheck's. */
+static void clean_one(int dfd, const char *dir, const char *name, fsdax_clean_fn fn, void *arg,
+		      int *failed)
+{
+	char path[PATH_MAX], note[PATH_MAX + 160], text[64] = "";
+	struct removal rm;
+	struct stat st;
+	pid_t holder;
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISDIR(st.st_mode))
+		return;
+	snprintf(note, sizeof(note), "%s/" MARKER, path);
+	fd = open(note, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		fn(arg, path, FSDAX_CLEAN_FOREIGN,
+		   "no " MARKER " marker: not made by this zdcheck");
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (read(fd, text, sizeof(text) - 1) < 0)
+		text[0] = '\0';
+	text[strcspn(text, "\n")] = '\0';
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		holder = locks_holder_of(fd);
+		snprintf(note, sizeof(note), "in use by a running zdcheck%s (pid %d)",
+			 holder ? "" : " or a task it left stuck", (int)holder);
+		fn(arg, path, FSDAX_CLEAN_IN_USE, note);
+		close(fd);
+		return;
+	}
+	ret = remove_bounded(path, REMOVE_TIMEOUT_MS, NULL, &rm);
+	if (ret == -ETIMEDOUT) {
+		removal_verdict(&rm, note, sizeof(note));
+		fn(arg, path, FSDAX_CLEAN_STUCK, note);
+		*failed = 1;
+	} else if (ret) {
+		snprintf(note, sizeof(note), "%s", strerror(-ret));
+		fn(arg, path, FSDAX_CLEAN_FAILED, note);
+		*failed = 1;
+	} else {
+		snprintf(note, sizeof(note), "left by %s", text[0] ? text : "zdcheck");
+		fn(arg, path, FSDAX_CLEAN_REMOVED, note);
+	}
+	close(fd);
+}
+
+int fsdax_clean(const char *dir, fsdax_clean_fn fn, void *arg)
+{
+	struct dirent **names;
+	int i, n, dfd, failed = 0;
+
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0) {
+		close(dfd);
+		return -errno;
+	}
+	for (i = 0; i < n; i++) {
+		if (workdir_name(names[i]->d_name))
+			clean_one(dfd, dir, names[i]->d_name, fn, arg, &failed);
+		free(names[i]);
+	}
+	free(names);
+	close(dfd);
+	return failed ? -EBUSY : 0;
 }

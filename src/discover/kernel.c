@@ -38,19 +38,22 @@ static struct {
 	char val[ARRAY_SIZE(kconfig_syms)][8];
 } kc;
 
+bool kconfig_parse_line(const char *line, const char *sym, char *val, size_t len)
+{
+	size_t n = strlen(sym);
+
+	if (strncmp(line, "CONFIG_", 7) || strncmp(line + 7, sym, n) || line[7 + n] != '=')
+		return false;
+	snprintf(val, len, "%.*s", (int)strcspn(line + 8 + n, "\n"), line + 8 + n);
+	return true;
+}
+
 static void kconfig_line(const char *line)
 {
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(kconfig_syms); i++) {
-		const char *s = kconfig_syms[i];
-
-		n = strlen(s);
-		if (!strncmp(line, "CONFIG_", 7) && !strncmp(line + 7, s, n) &&
-		    line[7 + n] == '=')
-			snprintf(kc.val[i], sizeof(kc.val[i]), "%.*s",
-				 (int)strcspn(line + 8 + n, "\n"), line + 8 + n);
-	}
+	for (i = 0; i < ARRAY_SIZE(kconfig_syms); i++)
+		kconfig_parse_line(line, kconfig_syms[i], kc.val[i], sizeof(kc.val[i]));
 }
 
 /* /proc/config.gz (IKCONFIG_PROC) first; distros ship /boot/config-RELEASE. */
@@ -113,27 +116,31 @@ json_object *kernel_describe(void)
 	return k;
 }
 
+bool kmod_dep_line_names(char *line, const char *name)
+{
+	char *colon = strchr(line, ':'), want[80];
+
+	if (!colon)
+		return false;
+	*colon = '\0';
+	snprintf(want, sizeof(want), "/%s.ko", name);
+	return strstr(line, want) != NULL;
+}
+
 static bool modules_dep_has(const char *name)
 {
-	char path[256], line[1024], want[80];
+	char path[256], line[1024];
 	struct utsname u;
 	bool found = false;
 	FILE *f;
 
 	uname(&u);
 	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
-	snprintf(want, sizeof(want), "/%s.ko", name);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (colon) {
-			*colon = '\0';
-			found = strstr(line, want) != NULL;
-		}
-	}
+	while (!found && fgets(line, sizeof(line), f))
+		found = kmod_dep_line_names(line, name);
 	fclose(f);
 	return found;
 }

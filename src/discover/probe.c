@@ -130,7 +130,7 @@ static int add_dax_mount(const struct mount_info *m, void *arg)
 
 static json_object *usable(unsigned int need)
 {
-	const char *why = needs_unmet(need, NULL);
+	const char *why = needs_unmet(need, NULL, NULL);
 
 	return json_object_new_string(why ? why : "usable");
 }

@@ -179,6 +179,7 @@ static int build(struct slowdev *sd, unsigned long long seed)
 int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms,
 		 unsigned long long seed)
 {
+	char shown[ZD_ABBREV];
 	struct stat st;
 	int ret;
 
@@ -190,12 +191,14 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 		snprintf(sd->path, sizeof(sd->path), "%s", user_dev);
 		if (stat(user_dev, &st) || !S_ISBLK(st.st_mode)) {
 			snprintf(sd->why, sizeof(sd->why),
-				 "--pin-device %s: not a block device", user_dev);
+				 "--pin-device %s: not a block device",
+				 zd_abbrev(user_dev, shown, sizeof(shown)));
 			return -ENOTBLK;
 		}
 	} else {
 		ret = build(sd, seed);
 		if (ret) {
+			sd->exhausted = zd_exhausted(-ret);
 			slowdev_close(sd);
 			return ret;
 		}
@@ -206,8 +209,9 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 	sd->fd = open(sd->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
 	if (sd->fd < 0) {
 		ret = -errno;
-		snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s", sd->path,
-			 strerror(-ret));
+		snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s",
+			 zd_abbrev(sd->path, shown, sizeof(shown)), strerror(-ret));
+		sd->exhausted = zd_exhausted(-ret);
 		slowdev_close(sd);
 		return ret;
 	}
@@ -268,6 +272,12 @@ void slowdev_close(struct slowdev *sd)
 		sd->path[0] = '\0';
 }
 
+/* dm-delay's status: "<reads> <writes> [<flushes>]" it is holding. */
+int slowdev_delay_reads(const char *type, const char *params)
+{
+	return type && !strcmp(type, "delay") && params ? atoi(params) : -1;
+}
+
 int slowdev_reads_in_flight(const struct slowdev *sd)
 {
 	char buf[64] = "";
@@ -279,11 +289,9 @@ int slowdev_reads_in_flight(const struct slowdev *sd)
 		uint64_t start, length;
 		char *type = NULL, *params = NULL;
 
-		/* dm-delay's status: "<reads> <writes> [<flushes>]" it is holding. */
 		if (dmt && dm_task_set_name(dmt, sd->dm_name) && dm_task_run(dmt)) {
 			dm_get_next_target(dmt, NULL, &start, &length, &type, &params);
-			if (type && !strcmp(type, "delay") && params)
-				n = atoi(params);
+			n = slowdev_delay_reads(type, params);
 		}
 		if (dmt)
 			dm_task_destroy(dmt);

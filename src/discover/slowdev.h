@@ -2,6 +2,7 @@
 #ifndef ZD_SLOWDEV_H
 #define ZD_SLOWDEV_H
 
+#include <limits.h>
 #include <stdbool.h>
 
 /*
@@ -13,7 +14,7 @@
  * data to land late, when the delay ends.
  */
 struct slowdev {
-	char path[64]; /* what O_DIRECT reads come from */
+	char path[PATH_MAX]; /* what O_DIRECT reads come from (--pin-device's may be long) */
 	char inflight[64]; /* its sysfs "inflight": proof that a read was submitted */
 	int fd; /* O_RDONLY | O_DIRECT */
 	unsigned int delay_ms;
@@ -22,6 +23,7 @@ struct slowdev {
 	char dm_name[64]; /* our dm-delay device, if any */
 	unsigned long long data_seed; /* the pattern on our device */
 	char why[200]; /* why there is none */
+	bool exhausted; /* none because zdcheck's own resources ran out */
 };
 
 /*
@@ -37,5 +39,7 @@ void slowdev_close(struct slowdev *sd);
  * a dm target holds), else from sysfs. -1 when it cannot be known.
  */
 int slowdev_reads_in_flight(const struct slowdev *sd);
+/* The reads a dm target's status line holds when its type is "delay", or -1. */
+int slowdev_delay_reads(const char *type, const char *params);
 
 #endif

@@ -54,6 +54,8 @@ struct target {
 	unsigned int dev_major, dev_minor;
 	unsigned long long size;
 	unsigned long align;
+	char uuid[JOURNAL_UUID_LEN]; /* stable id of its memory, "" if none */
+	int lock_fd; /* held for the whole run: one zdcheck per device */
 	unsigned long long window; /* checks write only in [0, window) */
 	bool destructive; /* --destructive: nothing saved, teardown allowed */
 	struct journal_id saved; /* what the journal holds (length 0: none) */
@@ -66,21 +68,44 @@ struct target {
  * Setup returns ZD_PASSED or the outcome for main() plus a one-line reason in
  * @why; it never prints.
  */
-enum zd_outcome fsdax_target_open(struct target *t, const char *path, const struct options *o,
-				  char *why, size_t len);
-enum zd_outcome devdax_target_open(struct target *t, const char *path, const struct options *o,
-				   char *why, size_t len);
+enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
+				  const struct options *o, char *why, size_t len);
+enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
+				   const struct options *o, char *why, size_t len);
 /* The device-dax window: sized, and saved to a journal unless destructive. */
 #define DEVDAX_WINDOW (64ULL << 20)
 enum zd_outcome devdax_window_open(struct target *t, const struct options *o, char *why,
 				   size_t len);
+/* The device as a journal names it (window fields zero). */
+void devdax_identity(const struct target *t, struct journal_id *id);
 /*
- * Puts a device-dax window back from its journal and verifies it; returns
- * 0 (also when there was nothing to restore) or -errno with @why set.
+ * Puts a device-dax window back from t->journal, after verifying all of
+ * it: at the end of a run against the window this run saved, for --restore
+ * (t->saved.length 0) against the device, @force allowing another
+ * identity. Returns 0 (also when there was nothing to restore) or -errno
+ * as journal_restore(), with @why set; -EBUSY never (the lock is held).
  */
-int target_restore(struct target *t, char *why, size_t len);
+int target_restore(struct target *t, bool force, char *why, size_t len);
 /* Removes the work directory and the slow device zdcheck built. */
 void target_close(struct target *t);
+
+/* What "zdcheck fsdax --clean" found in one zdcheck.XXXXXX directory. */
+enum fsdax_clean_what {
+	FSDAX_CLEAN_REMOVED,
+	FSDAX_CLEAN_IN_USE, /* a live zdcheck, or a check task left stuck, holds it */
+	FSDAX_CLEAN_FOREIGN, /* no marker: not a work directory of this zdcheck */
+	FSDAX_CLEAN_STUCK, /* its removal hangs in the kernel (left to itself) */
+	FSDAX_CLEAN_FAILED,
+};
+typedef void (*fsdax_clean_fn)(void *arg, const char *dir, enum fsdax_clean_what what,
+			       const char *note);
+/*
+ * Removes the work directories runs killed with SIGKILL left in @dir (its
+ * zdcheck.XXXXXX entries with an unlocked marker), each under a deadline,
+ * and tells @fn about every one. Returns 0, -EBUSY if a removal failed or
+ * hung, or -errno for @dir.
+ */
+int fsdax_clean(const char *dir, fsdax_clean_fn fn, void *arg);
 
 /* Work files need this much room on an fs-dax mount. */
 #define FSDAX_MIN_FREE (64ULL << 20)

@@ -36,8 +36,10 @@ static int pm2_map(struct devmem *m, int fd, off_t off, size_t len, bool writabl
 	struct pm2 *p = calloc(1, sizeof(*p));
 	int ret;
 
-	if (!p)
+	if (!p) {
+		snprintf(why, wlen, "libpmem2: %s", strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	ret = pmem2_config_new(&p->cfg);
 	if (!ret)
 		ret = pmem2_config_set_required_store_granularity(p->cfg,

@@ -23,25 +23,6 @@
 #include "discover/daxdev.h"
 #include "mutate/devalign.h"
 
-/* The namespace whose dax claim provides @devname, if it is a static one. */
-static struct ndctl_namespace *find_namespace(struct ndctl_ctx *ctx, const char *devname)
-{
-	struct ndctl_namespace *ns;
-	struct ndctl_region *region;
-	struct ndctl_bus *bus;
-	struct ndctl_dax *dax;
-
-	ndctl_bus_foreach(ctx, bus)
-		ndctl_region_foreach(bus, region)
-			ndctl_namespace_foreach(region, ns) {
-				dax = ndctl_namespace_get_dax(ns);
-				if (dax && ndctl_dax_get_daxctl_region(dax) &&
-				    daxdev_in_region(ndctl_dax_get_daxctl_region(dax), devname))
-					return ns;
-			}
-	return NULL;
-}
-
 static bool dax_supports(struct ndctl_dax *dax, unsigned long align, char *list, size_t len)
 {
 	int i, n = ndctl_dax_get_num_alignments(dax);
@@ -109,7 +90,7 @@ static int by_namespace(const char *devname, unsigned long align, unsigned long 
 	if (ret)
 		return ret < 0 ? ret : -ENOMEM;
 	ndctl_set_log_priority(ctx, 0);
-	ns = find_namespace(ctx, devname);
+	ns = daxdev_namespace(ctx, devname);
 	if (!ns) {
 		snprintf(how, len, "no libndctl namespace provides %s", devname);
 		ret = -ENODEV;

@@ -85,6 +85,26 @@ void fault_watch_start(struct fault_watch *w)
 	lseek(w->fd, 0, SEEK_END);
 }
 
+/*
+ * A fault is served at a PTE, a PMD or a PUD: with 4K pages order 0, 9 or
+ * 18. The order comes from a log line, so anything past the PUD order is
+ * not a fault size (and 4096L << it would overflow).
+ */
+#define FAULT_MAX_ORDER 18
+
+/* The decimal number at @p when it is an order a fault can have, else -1. */
+static int order_at(const char *p)
+{
+	int n = 0, i;
+
+	for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {
+		n = n * 10 + (p[i] - '0');
+		if (n > FAULT_MAX_ORDER)
+			return -1;
+	}
+	return i ? n : -1;
+}
+
 /* The order one dev_dbg line reports, or -1 when it is not a fault line. */
 int fault_line_order(const char *msg, size_t len)
 {
@@ -96,12 +116,23 @@ int fault_line_order(const char *msg, size_t len)
 	memcpy(buf, msg, len);
 	buf[len] = '\0';
 	p = strstr(buf, " size = ");
-	if (p && sscanf(p, " size = %d", &n) == 1 && n >= 0 && n <= 2)
-		return n * 9; /* PE_SIZE_PTE/PMD/PUD with 4K pages */
+	if (p) {
+		/* enum page_entry_size: PE_SIZE_PTE, PE_SIZE_PMD, PE_SIZE_PUD */
+		n = order_at(p + strlen(" size = "));
+		return n >= 0 && n <= 2 ? n * 9 : -1;
+	}
 	p = strstr(buf, " order");
-	if (p && (sscanf(p, " order:%d", &n) == 1 || sscanf(p, " order=%d", &n) == 1))
-		return n;
+	if (p && (p[strlen(" order")] == ':' || p[strlen(" order")] == '='))
+		return order_at(p + strlen(" order") + 1);
 	return -1;
+}
+
+int fault_record_order(const struct kmsg_record *rec, const char *needle)
+{
+	/* Anybody may write a fault-looking line to /dev/kmsg: only the kernel's count. */
+	if (rec->facility != 0 || !memmem(rec->msg, rec->len, needle, strlen(needle)))
+		return -1;
+	return fault_line_order(rec->msg, rec->len);
 }
 
 long fault_watch_stop(struct fault_watch *w, const char *devname)
@@ -118,10 +149,9 @@ long fault_watch_stop(struct fault_watch *w, const char *devname)
 		while ((n = read(w->fd, raw, sizeof(raw))) > 0 || (n < 0 && errno == EPIPE)) {
 			if (n < 0 || kmsg_parse(raw, n, &rec))
 				continue;
-			if (!memmem(rec.msg, rec.len, needle, strlen(needle)))
-				continue;
-			w->lines++;
-			order = fault_line_order(rec.msg, rec.len);
+			order = fault_record_order(&rec, needle);
+			if (order >= 0)
+				w->lines++;
 			if (order >= 0 && (best < 0 || order < best))
 				best = order;
 		}

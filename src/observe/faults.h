@@ -20,7 +20,13 @@ void fault_watch_start(struct fault_watch *w);
  * on @devname were served at (the smallest logged), or 0 with w->why set.
  */
 long fault_watch_stop(struct fault_watch *w, const char *devname);
-/* The page order one dev_dax_huge_fault() debug line reports, or -1. */
+/* The page order one dev_dax_huge_fault() debug line reports (0 to 18), or -1. */
 int fault_line_order(const char *msg, size_t len);
+/*
+ * The same for a /dev/kmsg record: -1 unless it is the kernel's (facility
+ * 0) and its message holds @needle (" DEVNAME: COMM: ").
+ */
+struct kmsg_record;
+int fault_record_order(const struct kmsg_record *rec, const char *needle);
 
 #endif

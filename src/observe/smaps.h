@@ -3,6 +3,7 @@
 #define ZD_SMAPS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /*
  * The value in kB of @field ("FilePmdMapped") for the mapping that contains
@@ -10,5 +11,7 @@
  * accounted there on every kernel, so this is evidence, never a verdict.
  */
 long smaps_field_kb(const void *addr, const char *field);
+/* The same, read from @f, an smaps file, for the mapping that contains @addr. */
+long smaps_parse_kb(FILE *f, unsigned long addr, const char *field);
 
 #endif

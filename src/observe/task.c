@@ -15,7 +15,7 @@
 #include "zdcheck.h"
 
 /* /proc/PID/stat: "pid (comm) S ppid pgrp ..."; comm may hold spaces and ')'. */
-static int parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp)
+int task_parse_stat(const char *stat, char *comm, size_t clen, char *state, pid_t *pgrp)
 {
 	const char *open = strchr(stat, '('), *close = strrchr(stat, ')');
 	int ppid, pg;
@@ -36,7 +36,7 @@ char task_state(pid_t pid, pid_t tid)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
-	    parse_stat(buf, comm, sizeof(comm), &state, &pgrp))
+	    task_parse_stat(buf, comm, sizeof(comm), &state, &pgrp))
 		return 0;
 	return state;
 }
@@ -61,6 +61,33 @@ char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len)
 	return state;
 }
 
+bool task_stack_top(const char *stack, char *fn, size_t len)
+{
+	const char *p = strchr(stack, ']');
+	size_t n;
+
+	if (!p)
+		return false;
+	p += strspn(p + 1, " ") + 1;
+	n = strcspn(p, "+ \n");
+	if (!n)
+		return false;
+	snprintf(fn, len, "%.*s", (int)n, p);
+	return true;
+}
+
+char task_sleeps_in(pid_t pid, pid_t tid, char *fn, size_t len)
+{
+	char state = task_wchan(pid, tid, fn, len), path[64], stack[512];
+
+	if (strcmp(fn, "-") && strcmp(fn, "?"))
+		return state;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stack", pid, tid);
+	if (zd_read_text(path, stack, sizeof(stack)) <= 0 || !task_stack_top(stack, fn, len))
+		snprintf(fn, len, "?");
+	return state;
+}
+
 static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 {
 	char path[64], stat[512], wchan[128], stack[4096], comm[64], state;
@@ -69,7 +96,7 @@ static void describe_thread(pid_t pid, pid_t tid, struct result *r, int *dstate)
 
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
 	if (zd_read_text(path, stat, sizeof(stat)) <= 0 ||
-	    parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
+	    task_parse_stat(stat, comm, sizeof(comm), &state, &pgrp))
 		return;
 	read_wchan(pid, tid, wchan, sizeof(wchan));
 	result_evidence(r, "task %d/%d (%s) state %c wchan %s", pid, tid, comm, state, wchan);
@@ -118,7 +145,7 @@ int task_describe_group(pid_t pgid, struct result *r)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
 		if (zd_read_text(path, buf, sizeof(buf)) <= 0 ||
-		    parse_stat(buf, comm, sizeof(comm), &state, &pgrp) || pgrp != pgid)
+		    task_parse_stat(buf, comm, sizeof(comm), &state, &pgrp) || pgrp != pgid)
 			continue;
 		describe_process(pid, r, &dstate);
 	}

@@ -134,7 +134,10 @@ int victims_verify(const struct victims *vs, struct result *r)
 			continue;
 
 		buf = malloc(v->len);
-		fd = buf ? open(v->path, O_RDONLY | O_CLOEXEC) : -1;
+		/* Without memory to read a victim, no verdict on it: say so. */
+		if (!buf)
+			return -ENOMEM;
+		fd = open(v->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || pread(fd, buf, v->len, 0) != (ssize_t)v->len) {
 			result_evidence(r, "cannot read back %s", v->path);
 			if (fd >= 0)

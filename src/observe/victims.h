@@ -45,7 +45,10 @@ int fiemap_phys(int fd, off_t off, unsigned long long *phys);
  */
 int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
 		   size_t cap, uint64_t seed, long long deadline_us);
-/* Verifies every written victim byte; records each corrupted run in @r. Returns the count. */
+/*
+ * Verifies every written victim byte; records each corrupted run in @r.
+ * Returns the count, or -ENOMEM when a victim could not be read back.
+ */
 int victims_verify(const struct victims *vs, struct result *r);
 /* Which victim's pattern @buf (@len bytes at victim offset @off) holds, or -1. */
 int victims_owner(const struct victims *vs, const unsigned char *buf, size_t len);

@@ -51,14 +51,18 @@ static void set_times(struct pin *p, long long submit_us)
 	p->observe_at_us = submit_us + (hold > early ? hold - early : 0);
 }
 
-/* Returns 0 once the device has the read, -EAGAIN if it never got it. */
+/*
+ * Returns 0 once the device has the read, -ETIME if it never got it: a
+ * code of its own, since -EAGAIN is also what a thread that cannot be
+ * created returns.
+ */
 static int wait_submitted(struct pin *p, long long deadline_us)
 {
 	if (!p->dev || slowdev_reads_in_flight(p->dev) < 0)
 		return 0; /* cannot be observed: trust the submission */
 	while (slowdev_reads_in_flight(p->dev) < 1)
 		if (now_us() > deadline_us)
-			return -EAGAIN;
+			return -ETIME;
 		else
 			usleep(100);
 	return 0;
@@ -108,10 +112,14 @@ static int aio_take(struct pin *p)
 	int ret;
 
 	if (!a)
-		return -ENOMEM;
+		return pin_no_resource(p, "memory for an aio context", ZD_LIM_MEM, ENOMEM);
 	ret = io_setup(1, &a->ctx);
 	if (ret < 0) {
 		free(a);
+		/* Out of aio contexts or memory; anything else is the kernel's answer. */
+		if (ret == -EAGAIN || ret == -ENOMEM)
+			return pin_no_resource(p, "an aio context (io_setup)",
+					       ZD_LIM_AIO | ZD_LIM_MEM, -ret);
 		return ret;
 	}
 	p->priv = a;
@@ -183,10 +191,13 @@ static int uring_take(struct pin *p)
 	int ret;
 
 	if (!ring)
-		return -ENOMEM;
+		return pin_no_resource(p, "memory for an io_uring", ZD_LIM_MEM, ENOMEM);
 	ret = io_uring_queue_init(4, ring, 0);
 	if (ret < 0) {
 		free(ring);
+		if (ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE)
+			return pin_no_resource(p, "an io_uring (io_uring_queue_init)",
+					       ZD_LIM_FD | ZD_LIM_MEMLOCK | ZD_LIM_AS, -ret);
 		return ret;
 	}
 	p->priv = ring;
@@ -275,21 +286,21 @@ static int pread_take(struct pin *p)
 	int ret;
 
 	if (!t)
-		return -ENOMEM;
+		return pin_no_resource(p, "memory for the reading thread", ZD_LIM_MEM, ENOMEM);
 	p->priv = t;
 	submit = now_us();
 	ret = pthread_create(&t->thread, NULL, pread_main, p);
 	if (ret) {
 		free(t);
 		p->priv = NULL;
-		return -ret;
+		return pin_no_resource(p, "the reading thread", ZD_LIM_THREAD, ret);
 	}
 	deadline = submit + p->hold_ms * 500LL;
 	ret = wait_submitted(p, deadline);
 	while (!ret && !((tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE)) &&
 			 task_state(getpid(), tid) == 'D')) {
 		if (now_us() > deadline || !pread_in_flight(p))
-			ret = -EAGAIN;
+			ret = -ETIME;
 		usleep(100);
 	}
 	if (ret) {

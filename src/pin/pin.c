@@ -65,10 +65,17 @@ int pin_take(struct pin *p)
 	if (ret) {
 		/* Without a holder nobody would let go: release right here. */
 		p->ops->release(p);
-		return -ret;
+		return pin_no_resource(p, "the holder thread", ZD_LIM_THREAD, ret);
 	}
 	p->holder_running = true;
 	return 0;
+}
+
+int pin_no_resource(struct pin *p, const char *what, unsigned int limits, int err)
+{
+	p->failed = what;
+	p->limits = limits;
+	return -err;
 }
 
 bool pin_extend(struct pin *p)
@@ -107,12 +114,16 @@ void pin_finish(struct pin *p)
 
 bool pin_gone_early(const struct pin *p, char *why, size_t len)
 {
+	char dev[ZD_ABBREV];
+
 	if (!p->completed_early)
 		return false;
 	snprintf(why, len,
 		 "the %s read completed before the hold ended: %s is not slow enough, or "
 		 "zdcheck looked %lld ms late",
-		 p->ops->name, p->dev && p->dev->path[0] ? p->dev->path : "the device",
+		 p->ops->name,
+		 p->dev && p->dev->path[0] ? zd_abbrev(p->dev->path, dev, sizeof(dev)) :
+					     "the device",
 		 (p->observed_us - p->observe_at_us) / 1000);
 	return true;
 }

@@ -43,6 +43,13 @@ struct pin {
 	long long release_us; /* the holder starts letting go */
 	long long released_us; /* the holder has let go */
 	int err; /* holder-side -errno, 0 when fine */
+	/*
+	 * When pin_take() failed for want of one of zdcheck's own resources:
+	 * what it could not make ("the holder thread"), and the limits
+	 * (enum zd_limit) that can explain it. NULL when the kernel refused.
+	 */
+	const char *failed;
+	unsigned int limits;
 	unsigned char *back; /* vmsplice: the bytes the pipe gave back */
 	size_t back_len;
 
@@ -77,11 +84,14 @@ struct pin_ops {
 extern const struct pin_ops pin_vmsplice, pin_dio_aio, pin_dio_uring, pin_dio_pread;
 
 /*
- * Returns 0 when the pin is held; -errno when the kernel refused it, or
- * -EAGAIN when an O_DIRECT read did not reach the slow device in time (a
- * loaded machine: try again).
+ * Returns 0 when the pin is held; -errno when the kernel refused it or
+ * zdcheck's own resources ran out (p->failed says which), or -ETIME when
+ * an O_DIRECT read did not reach the slow device in time (a loaded
+ * machine: try again).
  */
 int pin_take(struct pin *p);
+/* For the pins' take(): records that @what could not be made; returns -@err. */
+int pin_no_resource(struct pin *p, const char *what, unsigned int limits, int err);
 /*
  * If the holder has not started to let go, keeps the pin held until
  * pin_let_go() and returns true: time to look at what a layout change that

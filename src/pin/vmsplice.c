@@ -20,18 +20,18 @@ static int vmsplice_take(struct pin *p)
 
 	p->back = malloc(p->len);
 	if (!p->back)
-		return -ENOMEM;
+		return pin_no_resource(p, "memory for the pipe's bytes", ZD_LIM_MEM, ENOMEM);
 	if (pipe2(p->fd, O_CLOEXEC))
-		return -errno;
+		return pin_no_resource(p, "a pipe", ZD_LIM_FD, errno);
 	/* The default pipe holds 16 pages; the whole range must fit at once. */
 	if (p->len > 65536 && fcntl(p->fd[1], F_SETPIPE_SZ, (int)p->len) < 0)
-		return -errno;
+		return pin_no_resource(p, "a pipe that big (fs.pipe-max-size)", 0, errno);
 	n = vmsplice(p->fd[1], &iov, 1, 0);
 	if (n < 0)
 		return -errno;
 	p->taken_us = now_us();
 	if ((size_t)n != p->len)
-		return -EAGAIN; /* a partial pin would be a different experiment */
+		return -ENOBUFS; /* a partial pin would be a different experiment */
 	close(p->fd[1]);
 	p->fd[1] = -1;
 	return 0;

@@ -71,6 +71,7 @@ json_object *report_json_target(const struct target *t)
 		json_object_object_add(o, "size", json_object_new_int64((int64_t)t->size));
 		json_object_object_add(o, "align", json_object_new_int64((int64_t)t->align));
 		json_object_object_add(o, "window", json_object_new_int64((int64_t)t->window));
+		add_str(o, "uuid", t->uuid[0] ? t->uuid : NULL);
 		json_object_object_add(o, "destructive",
 				       json_object_new_boolean(t->destructive));
 		add_str(o, "journal", t->saved.length ? t->journal : NULL);

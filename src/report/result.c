@@ -72,6 +72,36 @@ void result_error(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void no_resource(struct result *r, int err, unsigned int limits, const char *fmt,
+			va_list ap)
+{
+	char what[256], lim[128];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	result_error(r, "%s: %s%s", what, strerror(err), zd_limits(limits, lim, sizeof(lim)));
+}
+
+void result_no_resource(struct result *r, int err, unsigned int limits, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	no_resource(r, err, limits, fmt, ap);
+	va_end(ap);
+}
+
+bool result_exhausted(struct result *r, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!zd_exhausted(err))
+		return false;
+	va_start(ap, fmt);
+	no_resource(r, err, zd_limits_for(err), fmt, ap);
+	va_end(ap);
+	return true;
+}
+
 void result_inconclusive(struct result *r, const char *fmt, ...)
 {
 	va_list ap;

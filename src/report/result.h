@@ -43,6 +43,7 @@ struct result {
 	unsigned int klog_bad; /* how many of them were classified bad */
 	char klog_first_bad[256];
 	int pid; /* the check's child, for the report */
+	bool returned; /* the check's function returned: its process is exiting */
 	/*
 	 * The check's own timeline did not hold (a thread ran too late to prove
 	 * anything either way): an error the runner may retry.
@@ -55,6 +56,19 @@ void result_pass(struct result *r);
 void result_fail(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_skip(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_error(struct result *r, const char *fmt, ...) __printf(2, 3);
+/*
+ * zdcheck's own resource ran out (a thread, memory, a descriptor): an error,
+ * never a failure of the kernel, reading "FMT: strerror(err) (LIMITS)" with
+ * the limits of @limits (enum zd_limit) that are set.
+ */
+void result_no_resource(struct result *r, int err, unsigned int limits, const char *fmt, ...)
+	__printf(4, 5);
+/*
+ * When @err says a resource ran out (zd_exhausted()), records that as
+ * result_no_resource() does and returns true; else records nothing: the
+ * caller judges @err as the kernel's answer.
+ */
+bool result_exhausted(struct result *r, int err, const char *fmt, ...) __printf(3, 4);
 /* An error that says nothing about the kernel: the runner tries again. */
 void result_inconclusive(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_value(struct result *r, const char *name, long long value);

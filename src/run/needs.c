@@ -20,73 +20,99 @@
 
 struct probe_cache {
 	bool done;
-	char why[160]; /* empty when the need is met */
+	bool exhausted; /* the probe ran out of resources: it could not tell */
+	char why[200]; /* empty when the need is met */
 };
 
 static struct probe_cache cache[8];
 
-static void probe_root(const struct target *t, char *why, size_t len)
+/* A probe that failed for want of resources says which limits are set. */
+static bool exhausted(int err, unsigned int limits, char *why, size_t len)
+{
+	char lim[128];
+	size_t n = strlen(why);
+
+	if (!zd_exhausted(err))
+		return false;
+	snprintf(why + n, len - n, "%s", zd_limits(limits, lim, sizeof(lim)));
+	return true;
+}
+
+static bool probe_root(const struct target *t, char *why, size_t len)
 {
 	if (geteuid() != 0)
 		snprintf(why, len, "needs root");
+	return false;
 }
 
-static void probe_io_uring(const struct target *t, char *why, size_t len)
+static bool probe_io_uring(const struct target *t, char *why, size_t len)
 {
 #if HAVE_LIBURING
 	struct io_uring ring;
 	int ret = io_uring_queue_init(2, &ring, 0);
 
-	if (ret < 0)
-		snprintf(why, len, "io_uring unavailable: io_uring_setup: %s", strerror(-ret));
-	else
-		io_uring_queue_exit(&ring);
+	if (ret < 0) {
+		snprintf(why, len, "io_uring %s: io_uring_setup: %s",
+			 zd_exhausted(-ret) ? "could not be probed" : "unavailable",
+			 strerror(-ret));
+		return exhausted(-ret, ZD_LIM_FD | ZD_LIM_MEMLOCK | ZD_LIM_AS, why, len);
+	}
+	io_uring_queue_exit(&ring);
 #else
 	snprintf(why, len, "zdcheck was built without liburing");
 #endif
+	return false;
 }
 
-static void probe_libaio(const struct target *t, char *why, size_t len)
+static bool probe_libaio(const struct target *t, char *why, size_t len)
 {
 #if HAVE_LIBAIO
 	io_context_t ctx = 0;
 	int ret = io_setup(1, &ctx);
 
-	if (ret < 0)
-		snprintf(why, len, "libaio unavailable: io_setup: %s", strerror(-ret));
-	else
-		io_destroy(ctx);
+	if (ret < 0) {
+		snprintf(why, len, "libaio %s: io_setup: %s",
+			 zd_exhausted(-ret) ? "could not be probed" : "unavailable",
+			 strerror(-ret));
+		return exhausted(-ret, ZD_LIM_AIO | ZD_LIM_MEM, why, len);
+	}
+	io_destroy(ctx);
 #else
 	snprintf(why, len, "zdcheck was built without libaio");
 #endif
+	return false;
 }
 
-static void probe_libpmem2(const struct target *t, char *why, size_t len)
+static bool probe_libpmem2(const struct target *t, char *why, size_t len)
 {
 	if (!HAVE_LIBPMEM2)
 		snprintf(why, len, "zdcheck was built without libpmem2");
+	return false;
 }
 
 /* zdcheck builds the device (or opens --pin-device) before the run. */
-static void probe_slow_bdev(const struct target *t, char *why, size_t len)
+static bool probe_slow_bdev(const struct target *t, char *why, size_t len)
 {
 	if (!t || t->slow.fd < 0)
 		snprintf(why, len, "%s",
 			 t && t->slow.why[0] ? t->slow.why : "no slow block device was set up");
+	return t && t->slow.fd < 0 && t->slow.exhausted;
 }
 
-static void probe_destructive(const struct target *t, char *why, size_t len)
+static bool probe_destructive(const struct target *t, char *why, size_t len)
 {
 	if (!t || !t->destructive)
 		snprintf(why, len, "needs --destructive: it disables the device");
+	return false;
 }
 
-static void (*const probes[])(const struct target *t, char *why, size_t len) = {
+/* Each fills @why when its need is unmet; true when it ran out of resources. */
+static bool (*const probes[])(const struct target *t, char *why, size_t len) = {
 	probe_root,	probe_io_uring,	 probe_libaio,
 	probe_libpmem2, probe_slow_bdev, probe_destructive,
 };
 
-const char *needs_unmet(unsigned int needs, const struct target *t)
+const char *needs_unmet(unsigned int needs, const struct target *t, bool *exhausted)
 {
 	unsigned int bit;
 
@@ -96,9 +122,11 @@ const char *needs_unmet(unsigned int needs, const struct target *t)
 		if (!(needs & (1U << bit)))
 			continue;
 		if (!c->done) {
-			probes[bit](t, c->why, sizeof(c->why));
+			c->exhausted = probes[bit](t, c->why, sizeof(c->why));
 			c->done = true;
 		}
+		if (c->why[0] && exhausted)
+			*exhausted = c->exhausted;
 		if (c->why[0])
 			return c->why;
 	}
@@ -110,6 +138,7 @@ void needs_force(unsigned int need, const char *why)
 	unsigned int bit = (unsigned int)__builtin_ctz(need);
 
 	cache[bit].done = true;
+	cache[bit].exhausted = false;
 	snprintf(cache[bit].why, sizeof(cache[bit].why), "%s", why ? why : "");
 }
 

@@ -6,75 +6,20 @@
  * its result into shared memory, and is killed as a group at its deadline.
  */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "observe/task.h"
+#include "run/child.h"
 #include "run/needs.h"
+#include "run/remove.h"
 #include "run/runner.h"
 #include "run/select.h"
-
-static int pidfd_open_compat(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	errno = ENOSYS;
-	return -1;
-#endif
-}
-
-/*
- * Waits until @pid has exited (it stays a zombie: not reaped, so its pid and
- * process group ID cannot be reused while we kill the rest of the group).
- * Returns 1 on exit, 0 on deadline, -EINTR when asked to stop.
- */
-static int wait_exit(pid_t pid, long long deadline_us)
-{
-	int pidfd = pidfd_open_compat(pid), ret = 0;
-	siginfo_t si;
-
-	for (;;) {
-		long long left = deadline_us - now_us();
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
-
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) {
-			ret = 1;
-			break;
-		}
-		if (zd_stop) {
-			ret = -EINTR;
-			break;
-		}
-		if (left <= 0)
-			break;
-		if (pidfd >= 0) {
-			poll(&pfd, 1, (int)(left / 1000) + 1);
-		} else {
-			/* Before pidfd_open (v5.3): a short sleep is good enough. */
-			usleep(left < 10000 ? (useconds_t)left : 10000);
-		}
-	}
-	if (pidfd >= 0)
-		close(pidfd);
-	return ret;
-}
-
-/* A zombie leader still counts: kill_group() reaps it. */
-static int group_alive(pid_t pgid)
-{
-	return kill(-pgid, 0) == 0;
-}
 
 /*
  * SIGKILLs the whole group and gives it @grace_ms to go. A task in
@@ -83,18 +28,7 @@ static int group_alive(pid_t pgid)
  */
 static bool kill_group(struct run *run, pid_t pgid, struct result *r)
 {
-	long long deadline = now_us() + run->kill_grace_ms * 1000LL;
-
-	kill(-pgid, SIGKILL);
-	while (group_alive(pgid) && now_us() < deadline) {
-		int st;
-
-		/* Reap our own child so that only non-children keep the group alive. */
-		waitpid(pgid, &st, WNOHANG);
-		usleep(10000);
-	}
-	waitpid(pgid, NULL, WNOHANG);
-	if (!group_alive(pgid))
+	if (child_kill_group(pgid, run->kill_grace_ms))
 		return true;
 
 	result_evidence(r, "process group %d still alive %u ms after SIGKILL:", pgid,
@@ -115,31 +49,54 @@ static void child_main(const struct run *run, const struct check *c, struct resu
 		.dir = dir,
 	};
 
-	setpgid(0, 0);
-	/* If zdcheck dies, its checks (and the pins they hold) die with it. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 	shared->pid = getpid();
 	c->run(c, &ctx);
+	/* Exiting closes and unmaps the check's files: that may wait, too. */
+	shared->returned = true;
 	_exit(0);
+}
+
+/*
+ * Removes the check's directory in a child: the last reference to a file
+ * whose page was pinned may go here, and eviction can wait for that page
+ * for ever. A removal that is stuck fails the check, with where it waits.
+ */
+static void remove_check_dir(struct run *run, const char *dir, struct result *r)
+{
+	unsigned int ms = run->remove_timeout_ms ? run->remove_timeout_ms : REMOVE_TIMEOUT_MS;
+	char verdict[sizeof(r->reason)];
+	struct removal rm;
+
+	if (remove_bounded(dir, ms, run->remover, &rm) != -ETIMEDOUT)
+		return;
+	result_evidence(r,
+			"removing the check's files after it ended: %s still not removed "
+			"after %u ms:",
+			rm.at, ms);
+	task_describe_group(rm.pid, r);
+	removal_verdict(&rm, verdict, sizeof(verdict));
+	result_fail(r, "%s", verdict);
+	kill_group(run, rm.pid, r);
 }
 
 static void run_one(struct run *run, const struct check *c, struct result *res,
 		    unsigned int attempt)
 {
-	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s : c->timeout_s;
+	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s :
+						     check_deadline_s(c, run->opt);
 	char dir[sizeof(run->target->workdir) + 24];
 	struct result *shared;
 	long long t0;
 	siginfo_t si;
+	bool gone;
 	pid_t pid;
 	int ret;
 
 	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 		      -1, 0);
 	if (shared == MAP_FAILED) {
-		result_error(res, "cannot map result memory: %s", strerror(errno));
+		result_no_resource(res, errno, zd_limits_for(errno),
+				   "cannot map result memory");
 		return;
 	}
 	result_init(shared);
@@ -159,22 +116,30 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 		}
 	}
 	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
-	fflush(NULL); /* or the child would flush our buffered output again */
 	t0 = now_us();
-	pid = fork();
+	pid = child_fork();
 	if (pid < 0) {
-		result_error(res, "fork: %s", strerror(errno));
+		result_no_resource(res, errno, ZD_LIM_PROCESS,
+				   "cannot fork the check's process");
 		munmap(shared, sizeof(*shared));
 		return;
 	}
 	if (pid == 0)
 		child_main(run, c, shared, dir[0] ? dir : NULL);
-	/* Both sides set the group, so kill(-pid) works whichever runs first. */
-	setpgid(pid, pid);
 
-	ret = wait_exit(pid, t0 + timeout * 1000000LL);
+	ret = child_wait(pid, t0 + timeout * 1000000LL, true);
 	shared->duration_us = now_us() - t0;
-	if (ret == 0) {
+	if (ret == 0 && shared->returned) {
+		result_evidence(shared,
+				"deadline of %u s passed after the check returned, while its "
+				"process exited (closing its files, unmapping its memory):",
+				timeout);
+		task_describe_group(pid, shared);
+		result_fail(shared,
+			    "the check returned, but its process did not exit by its %u s "
+			    "deadline: closing or unmapping its files hangs in the kernel",
+			    timeout);
+	} else if (ret == 0) {
 		char step[sizeof(shared->step)];
 
 		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
@@ -190,7 +155,7 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	memset(&si, 0, sizeof(si));
 	if (ret == 1)
 		waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
-	kill_group(run, pid, shared);
+	gone = kill_group(run, pid, shared);
 
 	if (ret == 1) {
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
@@ -208,9 +173,9 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	*res = *shared;
 	munmap(shared, sizeof(*shared));
 
-	/* A stuck task may still hold it; the work directory goes at the end. */
-	if (dir[0] && !run->opt->keep && !run->nstuck)
-		zd_remove_tree(dir);
+	/* A stuck task of the check may still hold its files: they go at the end. */
+	if (dir[0] && !run->opt->keep && gone)
+		remove_check_dir(run, dir, res);
 	kmsg_collect(&run->kmsg, res);
 	/* Under fstests, _check_dmesg judges the log; the lines stay as evidence. */
 	if (res->klog_bad && run->opt->no_kmsg_verdict)
@@ -258,6 +223,7 @@ int run_checks(struct run *run)
 {
 	const struct check_table *t = run->table;
 	const char *unmet;
+	bool exhausted;
 	size_t i;
 
 	run->nselected = 0;
@@ -285,8 +251,12 @@ int run_checks(struct run *run)
 		if (run->on_start)
 			run->on_start(run->arg, run, c);
 
-		unmet = needs_unmet(c->needs, run->target);
-		if (unmet)
+		exhausted = false;
+		unmet = needs_unmet(c->needs, run->target, &exhausted);
+		/* A probe that ran out of resources could not tell: no skip. */
+		if (unmet && exhausted)
+			result_error(&rr->res, "%s", unmet);
+		else if (unmet)
 			result_skip(&rr->res, "%s", unmet);
 		else
 			run_attempts(run, c, &rr->res);

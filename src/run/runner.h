@@ -6,6 +6,7 @@
 
 #include "checks/check.h"
 #include "observe/kmsg.h"
+#include "run/remove.h"
 
 struct run_result {
 	const struct check *check;
@@ -20,6 +21,8 @@ struct run {
 	const struct target *target;
 	const struct check_table *table;
 	unsigned int kill_grace_ms; /* how long a SIGKILLed check may take to die */
+	unsigned int remove_timeout_ms; /* for a check's files (0: REMOVE_TIMEOUT_MS) */
+	remove_fn remover; /* removes a check's directory (NULL: zd_remove_tree()) */
 	void (*on_begin)(void *arg, const struct run *run);
 	void (*on_start)(void *arg, const struct run *run, const struct check *c);
 	void (*on_result)(void *arg, const struct run *run, const struct run_result *rr);
@@ -31,7 +34,8 @@ struct run {
 	size_t nresults;
 	unsigned int count[STATUS_ERROR + 1];
 	struct kmsg kmsg;
-	pid_t stuck[RUN_MAX_STUCK]; /* children that did not die on SIGKILL */
+	/* process groups that did not die on SIGKILL: checks, removals of their files */
+	pid_t stuck[RUN_MAX_STUCK];
 	size_t nstuck;
 	bool interrupted;
 	long long started_us, ended_us;

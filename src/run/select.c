@@ -41,6 +41,15 @@ const char *select_unmatched(const struct options *o, const struct check_table *
 	return g ? g : first_unmatched(o->exclude, t);
 }
 
+size_t select_count(const struct options *o, const struct check_table *t, unsigned int kinds)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += (t->rows[i].target & kinds) && select_wanted(o, t->rows[i].name);
+	return n;
+}
+
 unsigned int select_needs(const struct options *o, const struct check_table *t,
 			  enum target_kind kind)
 {

@@ -3,6 +3,7 @@
 #define ZD_SELECT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "checks/check.h"
 
@@ -14,6 +15,8 @@ bool select_wanted(const struct options *o, const char *name);
  */
 unsigned int select_needs(const struct options *o, const struct check_table *t,
 			  enum target_kind kind);
+/* How many checks for a target of one of @kinds (enum target_kind) are selected. */
+size_t select_count(const struct options *o, const struct check_table *t, unsigned int kinds);
 /* Returns the first -t/-x glob that matches no check at all, or NULL. */
 const char *select_unmatched(const struct options *o, const struct check_table *t);
 

@@ -15,16 +15,20 @@
 
 #define ZDM_LOG(fmt, ...) pr_info("zdcheck-mutant %s: " fmt "\n", KBUILD_MODNAME, ##__VA_ARGS__)
 
+/* The device memory @page belongs to: one per pmem namespace. */
+static inline struct dev_pagemap *zdm_page_pgmap(struct page *page)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
+	return page_pgmap(page);
+#else
+	return page->pgmap;
+#endif
+}
+
 /* Whether @page belongs to a filesystem DAX device (pmem in fsdax mode). */
 static inline bool zdm_page_is_fsdax(struct page *page)
 {
-	if (!is_zone_device_page(page))
-		return false;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 15, 0)
-	return page_pgmap(page)->type == MEMORY_DEVICE_FS_DAX;
-#else
-	return page->pgmap->type == MEMORY_DEVICE_FS_DAX;
-#endif
+	return is_zone_device_page(page) && zdm_page_pgmap(page)->type == MEMORY_DEVICE_FS_DAX;
 }
 
 /* Register one kprobe the mutant cannot do without. */

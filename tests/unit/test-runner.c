@@ -4,8 +4,10 @@
  * stuck task's state as evidence, helpers it forked die with it, a crash is
  * a failure, a missing need is a skip, and SIGINT stops the run cleanly.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -107,6 +109,93 @@ static void interrupt_me(const struct check *c, struct check_ctx *ctx)
 		pause();
 }
 
+/* What the stuck removers leave for the test, in memory they share with it. */
+static struct removers {
+	int n;
+	pid_t zombies[2]; /* that keep their groups alive */
+	int nfds[2]; /* the files each held open */
+	bool stdout_null[2]; /* its stdout was /dev/null, not ours */
+} * removers;
+
+/* How many files this process holds open; whether its stdout is /dev/null. */
+static int open_files(bool *stdout_null)
+{
+	char target[64];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/fd");
+	ssize_t n;
+	int nfds = 0;
+
+	n = readlink("/proc/self/fd/1", target, sizeof(target) - 1);
+	*stdout_null = n > 0 && !strncmp(target, "/dev/null", (size_t)n);
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		nfds += de->d_name[0] != '.' && atoi(de->d_name) != dirfd(d);
+	closedir(d);
+	return nfds;
+}
+
+static void touch(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A removal that eviction holds for ever, where the check left a file
+ * "hang": it says it is at "pinned" and sleeps. SIGKILL would end it, so a
+ * zombie in its group stands in for the D state (the test is a subreaper).
+ */
+static int hanging_remove(const char *dir, char *at, size_t len)
+{
+	char path[PATH_MAX];
+	pid_t z;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/hang", dir);
+	if (access(path, F_OK))
+		return zd_remove_tree(dir, at, len);
+	snprintf(at, len, "%s/pinned", dir);
+	z = fork();
+	if (z == 0)
+		_exit(0);
+	i = __atomic_fetch_add(&removers->n, 1, __ATOMIC_SEQ_CST);
+	removers->zombies[i] = z;
+	removers->nfds[i] = open_files(&removers->stdout_null[i]);
+	for (;;)
+		pause();
+}
+
+/* Found a page that never goes idle; its file then cannot be evicted. */
+static void leak(const struct check *c, struct check_ctx *ctx)
+{
+	touch(ctx->dir, "pinned");
+	touch(ctx->dir, "hang");
+	result_fail(ctx->res,
+		    "truncate still waits 2 s after the pin was released: the page is "
+		    "still referenced (leaked reference), a signal did not help");
+}
+
+/* Passed, but its file cannot be evicted: the removal alone fails it. */
+static void pass_then_hang(const struct check *c, struct check_ctx *ctx)
+{
+	touch(ctx->dir, "pinned");
+	touch(ctx->dir, "hang");
+	result_pass(ctx->res);
+}
+
+static void pass_in_dir(const struct check *c, struct check_ctx *ctx)
+{
+	touch(ctx->dir, "pinned");
+	result_pass(ctx->res);
+}
+
 static const struct check rows[] = {
 	{ .name = "t/pass", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
 	{ .name = "t/hang", .target = TARGET_FSDAX, .timeout_s = 1, .run = hang },
@@ -136,6 +225,16 @@ static const struct check unkillable_row = { .name = "t/unkillable",
 					     .run = unkillable };
 static const struct check_table unkillable_table = { &unkillable_row, 1 };
 
+static const struct check removal_rows[] = {
+	{ .name = "t/leak", .target = TARGET_FSDAX, .timeout_s = 10, .run = leak },
+	{ .name = "t/pass-then-hang",
+	  .target = TARGET_FSDAX,
+	  .timeout_s = 10,
+	  .run = pass_then_hang },
+	{ .name = "t/pass-in-dir", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass_in_dir },
+};
+static const struct check_table removal_table = { removal_rows, ARRAY_SIZE(removal_rows) };
+
 static void on_sigint(int sig)
 {
 	zd_stop = sig;
@@ -150,6 +249,86 @@ static const struct result *find(const struct run *run, const char *name)
 			return &run->results[i].res;
 	fprintf(stderr, "no result for %s\n", name);
 	exit(1);
+}
+
+/* The verdicts of a stuck removal, on what a 7.x eviction and a lock show. */
+static void test_removal_verdict(void)
+{
+	struct removal rm = { .err = -ETIMEDOUT, .pid = 1234, .state = 'D' };
+	char buf[512];
+
+	snprintf(rm.at, sizeof(rm.at), "/mnt/ext4/zdcheck.Ab12Cd/1.1/pinned");
+	snprintf(rm.in, sizeof(rm.in), "dax_break_layout_final");
+	removal_verdict(&rm, buf, sizeof(buf));
+	EXPECT_STR(buf, "removing /mnt/ext4/zdcheck.Ab12Cd/1.1/pinned is stuck in "
+			"dax_break_layout_final: a page of it never went idle");
+	snprintf(rm.in, sizeof(rm.in), "rwsem_down_write_slowpath");
+	removal_verdict(&rm, buf, sizeof(buf));
+	EXPECT_STR(buf, "removing /mnt/ext4/zdcheck.Ab12Cd/1.1/pinned is stuck in "
+			"rwsem_down_write_slowpath (state D)");
+}
+
+/*
+ * A check's files whose removal never ends (eviction waiting for a page
+ * that never goes idle): the run goes on, the check fails with where the
+ * removal sleeps, the remover is left behind as stuck.
+ */
+static void test_stuck_removal(const struct options *o)
+{
+	struct target t = { .kind = TARGET_FSDAX };
+	struct run run = { .opt = o, .target = &t, .table = &removal_table };
+	char wd[] = "/tmp/zdcheck-unit.XXXXXX", want[PATH_MAX + 64];
+	const struct result *r;
+	long long t0;
+	int i;
+
+	removers = mmap(NULL, sizeof(*removers), PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	EXPECT(removers != MAP_FAILED && mkdtemp(wd));
+	snprintf(t.workdir, sizeof(t.workdir), "%s", wd);
+	run.remover = hanging_remove;
+	run.remove_timeout_ms = 300;
+	run.kill_grace_ms = 300;
+	t0 = now_us();
+	EXPECT(run_checks(&run) == 0);
+	EXPECT(now_us() - t0 < 5000000);
+	EXPECT(run.nresults == 3);
+
+	/* The leak stays the verdict; the stuck removal is added to it. */
+	r = find(&run, "t/leak");
+	EXPECT(r->status == STATUS_FAIL && strstr(r->reason, "(leaked reference)"));
+	snprintf(want, sizeof(want), "also: removing %s/1.1/pinned is stuck in ", wd);
+	EXPECT(strstr(r->evidence, want));
+	snprintf(want, sizeof(want),
+		 "removing the check's files after it ended: %s/1.1/pinned "
+		 "still not removed after 300 ms:",
+		 wd);
+	EXPECT(strstr(r->evidence, want));
+	EXPECT(strstr(r->evidence, " state S wchan "));
+	EXPECT(strstr(r->evidence, "still alive 300 ms after SIGKILL"));
+
+	/* A check that passed fails for the removal alone. */
+	r = find(&run, "t/pass-then-hang");
+	snprintf(want, sizeof(want), "removing %s/2.1/pinned is stuck in ", wd);
+	EXPECT(r->status == STATUS_FAIL && !strncmp(r->reason, want, strlen(want)));
+	EXPECT(strstr(r->reason, "(state S)"));
+	fprintf(stderr, "stuck removal: %s\n", r->reason);
+
+	/* And the run went on: the next check's files went as usual. */
+	r = find(&run, "t/pass-in-dir");
+	EXPECT(r->status == STATUS_PASS);
+	snprintf(want, sizeof(want), "%s/3.1", wd);
+	EXPECT(access(want, F_OK) == -1 && errno == ENOENT);
+
+	EXPECT(run.nstuck == 2 && removers->n == 2);
+	for (i = 0; i < (int)run.nstuck && i < removers->n; i++) {
+		EXPECT(getpgid(removers->zombies[i]) == run.stuck[i]);
+		waitpid(removers->zombies[i], NULL, 0);
+		/* Stuck for good, it holds none of our files, our stdout least. */
+		EXPECT(removers->nfds[i] == 3 && removers->stdout_null[i]);
+	}
+	run_free(&run);
+	EXPECT(zd_remove_tree(wd, NULL, 0) == 0);
 }
 
 int main(void)
@@ -239,5 +418,8 @@ int main(void)
 	if (v)
 		waitpid((pid_t)v->value, NULL, 0);
 	run_free(&run);
+
+	test_removal_verdict();
+	test_stuck_removal(&o);
 	return unit_done();
 }

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* task_wchan() on a thread of our own that sleeps in read(2) of a pipe. */
+/*
+ * task_wchan() on a thread of our own that sleeps in read(2) of a pipe,
+ * task_stack_top() on stacks as /proc/PID/stack shows them, and
+ * task_parse_stat() on /proc/PID/stat lines whose command name holds spaces
+ * and parentheses.
+ */
 #include <pthread.h>
 #include <unistd.h>
 
@@ -8,6 +13,29 @@
 
 static int pipefd[2];
 static pid_t reader_tid;
+
+static void test_parse_stat(void)
+{
+	char comm[16], state = 0;
+	pid_t pgrp = 0;
+
+	EXPECT(task_parse_stat("4242 (kworker/u8:2) D 2 0 0 0 -1 69238880", comm, sizeof(comm),
+			       &state, &pgrp) == 0);
+	EXPECT_STR(comm, "kworker/u8:2");
+	EXPECT(state == 'D' && pgrp == 0);
+	/* prctl(PR_SET_NAME) lets a task call itself anything; the last ')' ends it. */
+	EXPECT(task_parse_stat("77 (a) b (c)) S 1 77 77 0", comm, sizeof(comm), &state,
+			       &pgrp) == 0);
+	EXPECT_STR(comm, "a) b (c)");
+	EXPECT(state == 'S' && pgrp == 77);
+	/* Cut to the caller's buffer. */
+	EXPECT(task_parse_stat("9 (a-very-long-command) R 1 9", comm, sizeof(comm), &state,
+			       &pgrp) == 0);
+	EXPECT_STR(comm, "a-very-long-com");
+	EXPECT(task_parse_stat("9 (zdcheck) R", comm, sizeof(comm), &state, &pgrp) != 0);
+	EXPECT(task_parse_stat("9 )zdcheck( R 1 9", comm, sizeof(comm), &state, &pgrp) != 0);
+	EXPECT(task_parse_stat("", comm, sizeof(comm), &state, &pgrp) != 0);
+}
 
 static void *reader(void *arg)
 {
@@ -25,6 +53,7 @@ int main(void)
 	pid_t tid = 0;
 	int i;
 
+	test_parse_stat();
 	if (pipe(pipefd) || pthread_create(&t, NULL, reader, NULL))
 		return 99;
 	/* Up to 5 s for the reader to fall asleep: a loaded machine is slow. */
@@ -46,5 +75,17 @@ int main(void)
 	/* A thread that is gone: no state, and the wchan says unknown. */
 	EXPECT(task_wchan(getpid(), tid, wchan, sizeof(wchan)) == 0);
 	EXPECT_STR(wchan, "?");
+	EXPECT(task_sleeps_in(getpid(), tid, wchan, sizeof(wchan)) == 0);
+	EXPECT_STR(wchan, "?");
+
+	/* Where a task sleeps, when its wchan does not say: its stack's top. */
+	EXPECT(task_stack_top("[<0>] dax_break_layout_final+0x10b/0x140\n"
+			      "[<0>] ext4_evict_inode+0x6c/0x6a0\n[<0>] evict+0xd2/0x290\n",
+			      wchan, sizeof(wchan)));
+	EXPECT_STR(wchan, "dax_break_layout_final");
+	EXPECT(task_stack_top("[<0>] do_sys_pause\n", wchan, sizeof(wchan)));
+	EXPECT_STR(wchan, "do_sys_pause");
+	EXPECT(!task_stack_top("", wchan, sizeof(wchan)));
+	EXPECT(!task_stack_top("[<0>] \n", wchan, sizeof(wchan)));
 	return unit_done();
 }

@@ -71,6 +71,7 @@ initramfs_userland() {
 	cp /etc/mke2fs.conf "$stage/etc/"
 	ldconfig -r "$stage" 2>/dev/null || true
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
+	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }
@@ -130,10 +131,36 @@ _hook_on() {
 	esac
 }
 
+# _args_for CMD: ZDCHECK_ARGS, one a line, without the options "zdcheck CMD"
+# does not take and would refuse: the ones its --help does not list (and
+# their values). The stand-in takes them all.
+_args_for() {
+	local cmd=$1 takes valued a i
+	if [ -n "${STANDIN:-}" ]; then
+		printf '%s\n' "${ZDCHECK_ARGS[@]}"
+		return
+	fi
+	takes=" $("$ZDCHECK_BIN" "$cmd" --help | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' |
+		tr '\n' ' ') "
+	valued=" $("$ZDCHECK_BIN" --help | sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\) [A-Z].*/\2/p' |
+		tr '\n' ' ') -t -x "
+	for ((i = 0; i < ${#ZDCHECK_ARGS[@]}; i++)); do
+		a=${ZDCHECK_ARGS[i]}
+		if [[ $a == --* && $takes != *" ${a%%=*} "* ]]; then
+			[[ $a != *=* && $valued == *" $a "* ]] && i=$((i + 1))
+			continue
+		fi
+		printf '%s\n' "$a"
+		# A value is never taken for an option.
+		[[ $a != *=* && $valued == *" $a "* ]] &&
+			i=$((i + 1)) && printf '%s\n' "${ZDCHECK_ARGS[i]}"
+	done
+}
+
 # initramfs_config OUT KERNEL: per-guest settings for /init, as shell
 # assignments plus one zdcheck argument per line (ash has no arrays).
 initramfs_config() {
-	local out=$1 kernel=$2 stage a
+	local out=$1 kernel=$2 stage
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-conf.XXXXXX")
 	mkdir -p "$stage/etc/zdcheck-vm"
 	{
@@ -145,11 +172,11 @@ initramfs_config() {
 		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
 		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
 		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
+		# The data-safety pass (guest/safety), not for the stand-in.
+		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && echo "$VM_SAFETY" || echo 0)"
 	} > "$stage/etc/zdcheck-vm/config"
-	: > "$stage/etc/zdcheck-vm/args"
-	for a in "${ZDCHECK_ARGS[@]}"; do
-		printf '%s\n' "$a" >> "$stage/etc/zdcheck-vm/args"
-	done
+	_args_for devdax > "$stage/etc/zdcheck-vm/args-devdax"
+	_args_for fsdax > "$stage/etc/zdcheck-vm/args-fsdax"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }

@@ -115,6 +115,8 @@ matrix_print() {
 			[ "$(cat "${f%/*}/status" 2>/dev/null)" = "done" ] || continue
 			base=${f#"$out/$k/"} base=${base%.json}
 			[ "$base" = "$t" ] || [ -e "${f%.json}.rc" ] || continue
+			# ZDCHECK-ARGS selected none of this command's checks.
+			[ -e "${f%.json}.skipped" ] && continue
 			rc=$(cat "${f%.json}.rc" 2>/dev/null || echo none)
 			if ! jq -e '.checks and .summary' "$f" >/dev/null 2>&1; then
 				echo "PROBLEM $k $base: no valid JSON report (zdcheck exit $rc); stderr:"

@@ -21,10 +21,11 @@ MUTANTS_SRC=$VM_DIR/../mutants
 # shellcheck disable=SC2034 # read by tests/vm/run
 MUTANT_MODE=''	# tests/vm/run --mutants
 # Every mutant, as module name: the fault it injects.
-MUTANTS=(zdm_nowait zdm_lostwake zdm_longterm zdm_warn)
+MUTANTS=(zdm_nowait zdm_lostwake zdm_leak zdm_longterm zdm_warn)
 declare -A MUTANT_WHAT=(
 	[zdm_nowait]="no wait: busy-page search finds nothing"
 	[zdm_lostwake]="lost wake-up of an idle fs-dax page"
+	[zdm_leak]="a vmsplice pipe buffer leaks its fs-dax page reference"
 	[zdm_longterm]="FOLL_LONGTERM pin of fs-dax accepted"
 	[zdm_warn]="WARN on the DAX fault path"
 )
@@ -34,6 +35,7 @@ declare -A MUTANT_WHAT=(
 declare -A MUTANT_DIAG=(
 	[zdm_nowait]="while the page was pinned|landed in another file|stale pin read another file"
 	[zdm_lostwake]="never woke up after the pin was released|after the release, over the"
+	[zdm_leak]="still referenced \\(leaked reference\\)"
 	[zdm_longterm]="accepted a long-term pin"
 	[zdm_warn]="kernel log: .*WARNING"
 )
@@ -45,7 +47,8 @@ MUTANT_CHECKS=(fsdax/vmsplice/truncate-0 fsdax/vmsplice/punch-hole
 	fsdax/vmsplice-pmd/punch-hole fsdax/aio/punch-hole fsdax/uring-register/longterm)
 # More checks for one mutant; the clean boot runs them too.  Eviction only
 # under "no wait": from 6.15 eviction waits uninterruptibly, and under the
-# lost wake-up it would wait for ever.
+# lost wake-up it would wait for ever.  zdm_leak needs nothing more: the
+# removal of truncate-0's files is its eviction (tests/vm/README.md).
 declare -A MUTANT_EXTRA=(
 	[zdm_nowait]="fsdax/vmsplice/evict fsdax/aio/evict"
 )
