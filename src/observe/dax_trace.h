@@ -65,7 +65,11 @@ void dax_fault_init(struct dax_fault *f, unsigned long long dev_major,
 		    unsigned long long dev_minor, unsigned long long ino, unsigned long addr);
 /* Folds one event, in trace order, into @f. */
 void dax_fault_feed(struct dax_fault *f, const struct dax_event *ev);
-/* Folds every line of a trace file; calls @line_fn (may be NULL) per event line. */
+/*
+ * Folds every line of a trace file; calls @line_fn (may be NULL) with each
+ * line of an event about the page's file and 2 MiB block, without its
+ * leading blanks and trailing newline.
+ */
 void dax_fault_read(struct dax_fault *f, FILE *trace,
 		    void (*line_fn)(const char *line, size_t n, void *arg), void *arg);
 
