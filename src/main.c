@@ -17,6 +17,7 @@
 
 #include "cli/parse.h"
 #include "discover/probe.h"
+#include "observe/dax_watch.h"
 #include "report/report.h"
 #include "run/select.h"
 
@@ -129,7 +130,8 @@ static const struct cli_option {
 	{ { "clean", no_argument, NULL, OPT_CLEAN },
 	  IN_CLEAN,
 	  "      --clean          fs-dax: remove the work directories that runs killed\n"
-	  "                       with SIGKILL left under PATH, run nothing\n" },
+	  "                       with SIGKILL left under PATH (and their tracefs\n"
+	  "                       instances), run nothing\n" },
 	{ { "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
 	  IN_DEVDAX,
 	  "      --journal-dir DIR\n"
@@ -330,7 +332,11 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 	/* Reads must outlast the hold; failing to build it only skips those checks. */
 	if (select_needs(o, &zd_checks, kind) & NEED_SLOW_BDEV)
 		slowdev_open(&t.slow, o->pin_device, o->hold_ms, o->seed + 0x51);
+	/* The checks read their fault sizes from it; without it they say why. */
+	if (kind == TARGET_FSDAX && t.dax)
+		dax_watch_open();
 	out = run_target(o, &t);
+	dax_watch_close();
 	target_close(&t);
 	return out;
 }
@@ -349,6 +355,12 @@ static void print_cleaned(void *arg, const char *dir, enum fsdax_clean_what what
 	count[what]++;
 }
 
+static void print_reaped(void *arg, const char *dir)
+{
+	print_cleaned(arg, dir, FSDAX_CLEAN_REMOVED,
+		      "the tracefs instance of a run that is gone");
+}
+
 /* zdcheck fsdax --clean PATH: what runs killed with SIGKILL left, nothing else. */
 static enum zd_outcome clean_workdirs(const char *path, char *why, size_t len)
 {
@@ -356,6 +368,7 @@ static enum zd_outcome clean_workdirs(const char *path, char *why, size_t len)
 	char shown[ZD_ABBREV];
 	int ret = fsdax_clean(path, print_cleaned, count);
 
+	dax_watch_reap(print_reaped, count);
 	if (ret && ret != -EBUSY) {
 		snprintf(why, len, "%s: %s", zd_abbrev(path, shown, sizeof(shown)),
 			 strerror(-ret));
@@ -419,11 +432,14 @@ static const struct command commands[] = {
 	  "zdcheck creates PATH/zdcheck.XXXXXX, proves its files are DAX (statx\n"
 	  "STATX_ATTR_DAX and a MAP_SYNC mapping) and removes it at the end, also\n"
 	  "when a signal (Ctrl-C, hangup, a closed pipe) ends the run, unless --keep\n"
-	  "is given. Nothing else is touched. Each check's files are removed after\n"
-	  "it by a child with a deadline: a removal stuck in the kernel (eviction\n"
-	  "waiting for a page that never goes idle) fails that check, and zdcheck\n"
-	  "goes on. After a kill -9, 'zdcheck fsdax --clean PATH' removes what the\n"
-	  "run left.\n",
+	  "is given. Nothing else is touched but, as root, a tracefs instance of\n"
+	  "zdcheck's own for the run, where the fs_dax trace events say the size\n"
+	  "each pin check's page was mapped at (fault_size; a -pmd check that cannot\n"
+	  "show a PMD mapping is skipped, one whose PMD fault fell back fails). Each\n"
+	  "check's files are removed after it by a child with a deadline: a removal\n"
+	  "stuck in the kernel (eviction waiting for a page that never goes idle)\n"
+	  "fails that check, and zdcheck goes on. After a kill -9, 'zdcheck fsdax\n"
+	  "--clean PATH' removes what the run left.\n",
 	  1, IN_FSDAX | IN_CLEAN, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"

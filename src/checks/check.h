@@ -73,6 +73,34 @@ const char *need_name(enum need need);
 int check_pin_take(struct pin *p, unsigned char *addr, const struct target *t,
 		   struct result *r);
 
+/*
+ * Whether a PMD fault can map the 2 MiB block at file offset @off (2 MiB-
+ * aligned) of @fd through the mapping of it at @addr: 1; 0 with the reason
+ * in @why; -errno when FIEMAP cannot tell.
+ */
+int pmd_possible(int fd, off_t off, const void *addr, char *why, size_t len);
+
+enum pmd_action {
+	PMD_KEEP, /* the pin sat in a PMD mapping: the check's verdict stands */
+	PMD_SKIP, /* nothing shows a PMD mapping: a pass proves nothing */
+	PMD_FAIL, /* the PMD fault fell back where a PMD was possible */
+};
+struct dax_watch;
+/*
+ * What a -pmd check's verdict must become, from what the kernel reported
+ * of its pinned page (@w, stopped) and whether a PMD was possible there
+ * (@possible: pmd_possible()'s answer); the reason goes into @why.
+ */
+enum pmd_action pmd_judge(const struct dax_watch *w, int possible, char *why, size_t len);
+/* Ends @w (observe/dax_watch.h); at -v its events go into @r's evidence. */
+void check_fault_stop(struct dax_watch *w, struct result *r);
+/*
+ * Records the fault size of the pinned page (the value fault_size) with
+ * its source, and for a -pmd check (@pmd) applies pmd_judge(): a FAIL
+ * stays a FAIL, an ERROR an ERROR, and only a PASS can become a SKIP.
+ */
+void check_fault_report(const struct dax_watch *w, bool pmd, int possible, struct result *r);
+
 /* The rows the devdax/align checks run again on the reconfigured device. */
 bool check_repeated_at_align(const struct check *row);
 

@@ -23,6 +23,7 @@
 #include "checks/check.h"
 #include "map/dax.h"
 #include "map/pattern.h"
+#include "observe/dax_watch.h"
 #include "observe/smaps.h"
 #include "observe/task.h"
 #include "observe/victims.h"
@@ -267,11 +268,12 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	unsigned long long phys = 0;
 	struct victims vs = { .hit = -1 };
 	struct wait_timeline tl;
-	bool stuck = false;
+	bool stuck = false, watching = false;
+	struct dax_watch fw;
 	pthread_t thread;
 	struct stat st;
+	int ret, err, possible = -1;
 	long kb;
-	int ret, err;
 
 	snprintf(path, sizeof(path), "%s/pinned", ctx->dir);
 	snprintf(src, sizeof(src), "%s/clone-src", ctx->dir);
@@ -291,13 +293,20 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	}
 	l.path = path;
 	l.map_len = FILE_LEN;
-	/* Fault every page in; the pin itself then needs no fault. */
-	pattern_fill(l.map, FILE_LEN, o->seed, 0);
-	kb = smaps_field_kb(l.map + PIN_OFF, "FilePmdMapped");
 	if (fstat(l.fd, &st)) {
 		result_error(r, "fstat: %s", strerror(errno));
 		goto out;
 	}
+	/*
+	 * How the pinned page gets mapped, from the kernel's word: every
+	 * fault from here until the pin is taken (the pin's own, too).
+	 */
+	watching = dax;
+	if (watching)
+		dax_watch_start(&fw, &st, l.map + PIN_OFF);
+	/* Fault every page in; the pin itself then needs no fault. */
+	pattern_fill(l.map, FILE_LEN, o->seed, 0);
+	kb = smaps_field_kb(l.map + PIN_OFF, "FilePmdMapped");
 	l.size = st.st_size;
 	l.blocks = st.st_blocks;
 	l.pin_off = PIN_OFF;
@@ -308,14 +317,14 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		result_evidence(r, "pinned page: file offset %lu, physical 0x%llx", PIN_OFF,
 				phys);
 	/* A PMD fault needs the extent's blocks 2M-aligned like its offset. */
-	if (pmd && phys && phys % EXTENT != PIN_OFF % EXTENT) {
-		result_skip(
-			r,
-			"no PMD mapping possible: the pinned extent is not 2 MiB-aligned on "
-			"the device (physical 0x%llx); make the filesystem with a 2 MiB "
-			"stripe unit",
-			phys);
-		goto out;
+	if (pmd)
+		possible = pmd_possible(l.fd, EXTENT, l.map + EXTENT, why, sizeof(why));
+	if (pmd && possible == 0) {
+		result_skip(r,
+			    "no PMD mapping possible: %s; make the filesystem with a 2 MiB "
+			    "stripe unit",
+			    why);
+		goto out_pin;
 	}
 
 	mu.l = &l;
@@ -326,7 +335,10 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	}
 	p.at_release = observe_release;
 	p.arg = &at;
-	if (check_pin_take(&p, l.map + PIN_OFF, t, r))
+	ret = check_pin_take(&p, l.map + PIN_OFF, t, r);
+	if (watching)
+		check_fault_stop(&fw, r);
+	if (ret)
 		goto out_pin;
 
 	result_step(r, "%s while pinned", m->call);
@@ -461,6 +473,10 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		result_skip(r, "not applicable: the file is not DAX");
 	result_pass(r);
 out_pin:
+	if (watching) {
+		check_fault_stop(&fw, r);
+		check_fault_report(&fw, pmd, possible, r);
+	}
 	free(p.back);
 	if (mu.done_fd >= 0)
 		close(mu.done_fd);

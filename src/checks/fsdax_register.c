@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -20,6 +21,7 @@
 #include "checks/check.h"
 #include "map/dax.h"
 #include "map/pattern.h"
+#include "observe/dax_watch.h"
 
 #define FILE_LEN (4UL << 20)
 #define EXTENT (2UL << 20)
@@ -30,11 +32,13 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	bool pmd = c->flags & CHECK_PMD;
-	char path[sizeof(t->workdir) + 16];
+	char path[sizeof(t->workdir) + 16], why[sizeof(r->reason)];
+	int fd, ret, err, possible = -1;
+	struct dax_watch fw;
 	struct io_uring ring;
 	unsigned char *map;
 	struct iovec iov;
-	int fd, ret, err;
+	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/longterm", ctx->dir);
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -49,17 +53,28 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
 		goto out_fd;
 	}
+	if (fstat(fd, &st)) {
+		result_error(r, "fstat: %s", strerror(errno));
+		goto out_map;
+	}
+	/* The registration must be refused for the mapping it saw: PMD or PTE. */
+	if (t->dax)
+		dax_watch_start(&fw, &st, map + EXTENT);
 	pattern_fill(map, FILE_LEN, ctx->opt->seed, 0);
+	if (pmd)
+		possible = pmd_possible(fd, EXTENT, map + EXTENT, why, sizeof(why));
 	ret = io_uring_queue_init(2, &ring, 0);
 	if (ret < 0) {
 		if (!result_exhausted(r, -ret, "cannot create an io_uring"))
 			result_error(r, "io_uring_queue_init: %s", strerror(-ret));
-		goto out_map;
+		goto out_watch;
 	}
 	iov.iov_base = map + EXTENT;
 	iov.iov_len = pmd ? EXTENT : 4096;
 	result_step(r, "io_uring_register_buffers(%zu bytes of a DAX mapping)", iov.iov_len);
 	ret = io_uring_register_buffers(&ring, &iov, 1);
+	if (t->dax)
+		check_fault_stop(&fw, r);
 	result_value(r, "errno", ret < 0 ? -ret : 0);
 	if (ret == 0) {
 		io_uring_unregister_buffers(&ring);
@@ -81,6 +96,13 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 		result_pass(r);
 	}
 	io_uring_queue_exit(&ring);
+out_watch:
+	if (t->dax) {
+		check_fault_stop(&fw, r);
+		if (pmd && possible == 0)
+			result_evidence(r, "no PMD mapping possible: %s", why);
+		check_fault_report(&fw, pmd, possible, r);
+	}
 out_map:
 	munmap(map, FILE_LEN);
 out_fd:

@@ -19,25 +19,30 @@
 	"the pin must never see another file's data, nothing hangs, kernel log clean"
 #define GUARDS_EVICT \
 	"dax_break_layout_final() in inode eviction (v6.15); before it, the eviction gap"
+/* What a -pmd row adds: its pin must be shown to sit in a PMD mapping. */
+#define EXPECT_PMD                                                                          \
+	"; the pinned page mapped by a 2 MiB PMD fault (fault_size, from the fs_dax trace " \
+	"events or PAGEMAP_SCAN), else skipped; a PMD fault that fell back where a PMD "    \
+	"was possible fails"
 
 /* One pin, one layout change, on a 4K PTE mapping and inside a 2M PMD extent. */
-#define PIN_MUT(pin_, pname, needs_, mut_, mname, expect_, guards_)                        \
-	{ .name = "fsdax/" pname "/" mname,                                                \
-	  .summary = pname " pin on a 4K PTE mapping, then " mname,                        \
-	  .target = TARGET_FSDAX,                                                          \
-	  .needs = needs_,                                                                 \
-	  .pin = &pin_,                                                                    \
-	  .mutation = &mut_,                                                               \
-	  .expect = expect_,                                                               \
-	  .timeout_s = 60,                                                                 \
-	  .guards = guards_,                                                               \
-	  .run = check_fsdax_pin },                                                        \
-	{                                                                                  \
-		.name = "fsdax/" pname "-pmd/" mname,                                      \
-		.summary = pname " pin inside a 2M PMD mapping, then " mname,              \
-		.target = TARGET_FSDAX, .needs = needs_, .pin = &pin_, .mutation = &mut_,  \
-		.flags = CHECK_PMD, .expect = expect_, .timeout_s = 60, .guards = guards_, \
-		.run = check_fsdax_pin                                                     \
+#define PIN_MUT(pin_, pname, needs_, mut_, mname, expect_, guards_)                       \
+	{ .name = "fsdax/" pname "/" mname,                                               \
+	  .summary = pname " pin on a 4K PTE mapping, then " mname,                       \
+	  .target = TARGET_FSDAX,                                                         \
+	  .needs = needs_,                                                                \
+	  .pin = &pin_,                                                                   \
+	  .mutation = &mut_,                                                              \
+	  .expect = expect_,                                                              \
+	  .timeout_s = 60,                                                                \
+	  .guards = guards_,                                                              \
+	  .run = check_fsdax_pin },                                                       \
+	{                                                                                 \
+		.name = "fsdax/" pname "-pmd/" mname,                                     \
+		.summary = pname " pin inside a 2M PMD mapping, then " mname,             \
+		.target = TARGET_FSDAX, .needs = needs_, .pin = &pin_, .mutation = &mut_, \
+		.flags = CHECK_PMD, .expect = expect_ EXPECT_PMD, .timeout_s = 60,        \
+		.guards = guards_, .run = check_fsdax_pin                                 \
 	}
 
 #define PIN_ALL(pin_, pname, needs_)                                                          \
@@ -219,7 +224,8 @@ static const struct check rows[] = {
 		.needs = NEED_IO_URING,
 		.flags = CHECK_PMD,
 		.expect =
-			"EOPNOTSUPP: a FOLL_LONGTERM pin of fs-dax memory could never be waited for",
+			"EOPNOTSUPP: a FOLL_LONGTERM pin of fs-dax memory could never be waited "
+			"for" EXPECT_PMD,
 		.timeout_s = 30,
 		.guards = "check_vma_flags()/vma_is_fsdax() refusing FOLL_LONGTERM",
 		.run = check_fsdax_register,

@@ -13,7 +13,8 @@
 #include "zdcheck.h"
 #include "observe/victims.h"
 
-int fiemap_phys(int fd, off_t off, unsigned long long *phys)
+int fiemap_extent(int fd, off_t off, size_t span, unsigned long long *logical,
+		  unsigned long long *phys, unsigned long long *len)
 {
 	struct {
 		struct fiemap fm;
@@ -22,15 +23,27 @@ int fiemap_phys(int fd, off_t off, unsigned long long *phys)
 
 	memset(&req, 0, sizeof(req));
 	req.fm.fm_start = (__u64)off;
-	req.fm.fm_length = 1;
+	req.fm.fm_length = span;
 	req.fm.fm_flags = FIEMAP_FLAG_SYNC;
 	req.fm.fm_extent_count = 1;
 	if (ioctl(fd, FS_IOC_FIEMAP, &req.fm))
 		return -errno;
-	if (req.fm.fm_mapped_extents != 1 || req.fe[0].fe_logical > (__u64)off)
+	if (req.fm.fm_mapped_extents < 1 || req.fe[0].fe_logical > (__u64)off)
 		return -ENODATA;
-	*phys = req.fe[0].fe_physical + ((__u64)off - req.fe[0].fe_logical);
+	*logical = req.fe[0].fe_logical;
+	*phys = req.fe[0].fe_physical;
+	*len = req.fe[0].fe_length;
 	return 0;
+}
+
+int fiemap_phys(int fd, off_t off, unsigned long long *phys)
+{
+	unsigned long long logical, start, len;
+	int ret = fiemap_extent(fd, off, 1, &logical, &start, &len);
+
+	if (!ret)
+		*phys = start + ((unsigned long long)off - logical);
+	return ret;
 }
 
 /* Finds where @phys lies in @fd, scanning its extents. */

@@ -37,6 +37,13 @@ struct victims {
 
 /* Physical byte address of file offset @off, from FIEMAP. */
 int fiemap_phys(int fd, off_t off, unsigned long long *phys);
+/*
+ * The first extent of the @span bytes at file offset @off, if it holds @off:
+ * where it starts in the file and on the device, and its length. Filesystems
+ * that report through iomap cut the extent to the span asked about.
+ */
+int fiemap_extent(int fd, off_t off, size_t span, unsigned long long *logical,
+		  unsigned long long *phys, unsigned long long *len);
 
 /*
  * Creates victims of @unit bytes in @dir (after syncfs so that freed blocks

@@ -40,8 +40,10 @@ _died() {
 }
 
 # _results OUTDIR: one TSV line per check: kernel, target, name, status, the
-# first measured value as key=value ("died" for a guest that died in it),
-# how many attempts the runner made ("?" for a death).
+# first measured value as key=value and, when the check reports it later,
+# fault_size=N too (what a -pmd check's name claims: the size its pin's page
+# was mapped at) ("died" for a guest that died in it), how many attempts
+# the runner made ("?" for a death).
 # Unreadable reports are left out here and reported by matrix_print.
 _results() {
 	local out=$1 k t f d c
@@ -50,8 +52,9 @@ _results() {
 			[ -s "$f" ] || continue
 			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
 				[$k, $t, .name, .status,
-				 ((.values // {}) | to_entries | first //
-				  null | if . then "\(.key)=\(.value | tostring)" else "" end),
+				 ((.values // {}) | to_entries |
+				  [(first // empty), (.[1:][] | select(.key == "fault_size"))] |
+				  map("\(.key)=\(.value | tostring)") | join(" ")),
 				 (.values.attempts // 1)] |
 				@tsv' "$f" 2>/dev/null || true
 		done < <(_reports "$out" "$k")
