@@ -75,7 +75,7 @@ _usrmerge() {
 # _fstests_modules KEY OUT: the kernel's module archive (lib/initramfs.sh's,
 # cached per kernel) with its paths under /usr.
 _fstests_modules() {
-	local mods=$ZDCHECK_CACHE/kernels/$1/modules.cpio out=$2 stage
+	local mods=$KCACHE/modules.cpio out=$2 stage
 	initramfs_modules "$mods"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
 	(cd "$stage" && cpio -id --quiet < "$mods")

@@ -80,7 +80,7 @@ initramfs_userland() {
 # decompressed, with its own modules.dep.  Cached per kernel and module list.
 initramfs_modules() {
 	local out=$1 key stage m line path rel mdir=$KROOT/lib/modules/$KREL
-	key=$(printf '%s\n' 2 "$KREL" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
+	key=$(printf '%s\n' 2 "$KREL" "$KSTAMP" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
 		"${GUEST_MODULES_OPTIONAL[@]}" | md5sum | cut -c1-12)
 	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0

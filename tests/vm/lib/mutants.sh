@@ -82,11 +82,19 @@ _mutant_cc() {
 	echo "$cross$v"
 }
 
-# mutants_headers KEY: unpack the headers of $KREL; sets MUT_ROOT (the
-# filesystem root to build in: / or the chroot) and MUT_HDR (the headers'
-# path inside that root).
+# mutants_headers KEY: the headers to build against: the user kernel's own
+# tree (K_HDR), else Debian's package for $KREL, unpacked.  Sets MUT_ROOT
+# (the filesystem root to build in: / or the chroot), MUT_HDR (the
+# headers' path inside that root) and MUT_MAKE (make's -C and O= for them).
 mutants_headers() {
 	local key=$1 dir=$ZDCHECK_CACHE/headers/$1 pkg ver cc
+	if [ "${K_SRC[$key]}" != debian ]; then
+		[ -n "${K_HDR[$key]}" ] ||
+			usage_error "kernel $key (${K_DESC[$key]}): no headers to build the mutants against (no lib/modules/$KREL/build)"
+		# Built with the host's compiler, as the tree was.
+		MUT_ROOT=/ MUT_HDR=${K_HDR[$key]} MUT_MAKE=(-C "${K_HDR[$key]}")
+		return 0
+	fi
 	pkg=linux-headers-$KREL
 	MUT_HDR=/usr/src/$pkg
 	if [ ! -e "$dir/ready" ] || [ "$(cat "$dir/release")" != "$KREL" ]; then
@@ -114,10 +122,11 @@ mutants_headers() {
 		# The Makefile in .../-amd64 includes -common by its absolute
 		# path: on the host, call -common's with O= instead.
 		MUT_ROOT=/ MUT_HDR=$dir/root$MUT_HDR
+		MUT_MAKE=(-C "${MUT_HDR%-amd64}-common" O="$MUT_HDR")
 		return 0
 	fi
 	log "kernel $key: no $cc on this host, building in a $MUTANT_CHROOT_SUITE chroot"
-	MUT_ROOT=$(_mutant_chroot)
+	MUT_ROOT=$(_mutant_chroot) MUT_MAKE=(-C "$MUT_HDR")
 	# The headers at their own paths inside the chroot, once per release.
 	if [ ! -e "$MUT_ROOT/.headers-$KREL" ]; then
 		for d in "$dir"/debs.keep/*.deb; do dpkg-deb -x "$d" "$MUT_ROOT"; done
@@ -140,7 +149,7 @@ mutants_build() {
 		b=$out/src
 		rm -rf "$b" && mkdir -p "$b"
 		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
-		nice -n 19 make -C "${MUT_HDR%-amd64}-common" O="$MUT_HDR" M="$b" \
+		nice -n 19 make "${MUT_MAKE[@]}" M="$b" \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
 	else
@@ -152,7 +161,7 @@ mutants_build() {
 		# shellcheck disable=SC2016 # expanded by the inner sh
 		nice -n 19 unshare --mount --fork sh -c \
 			'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh \
-			"$MUT_ROOT" "$MUT_ROOT" make -C "$MUT_HDR" M=/build/zdcheck-mutants \
+			"$MUT_ROOT" "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
 	fi
@@ -273,7 +282,7 @@ mutants_run() {
 		kernel_prepare "$k"
 		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
 		mutants_build "$k" "$OUTDIR/$k/modules"
-		initramfs_modules "$ZDCHECK_CACHE/kernels/$k/modules.cpio"
+		initramfs_modules "$KCACHE/modules.cpio"
 		for m in clean "${list[@]}"; do
 			d=$OUTDIR/$k/$m
 			mkdir -p "$d"
@@ -286,7 +295,7 @@ mutants_run() {
 			fi
 			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
 			initramfs_config "$work/config.cpio" "$k"
-			cat "$work/userland.cpio" "$ZDCHECK_CACHE/kernels/$k/modules.cpio" \
+			cat "$work/userland.cpio" "$KCACHE/modules.cpio" \
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
 			log "kernel $k: booting $KREL with mutant $m"
 			boot "$k" "$d" "$work/initrd-$k"
