@@ -43,7 +43,16 @@ guest_run() {
 	# it unstable flips static keys at run time (see guest_boot_crashed).
 	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
 	# which the default rate limit would drop.
-	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable${extra:+ $extra}"
+	# trace_options=norecord-cmd: with it on (the default, and instances
+	# inherit it), the first event zdcheck enables in its tracefs instance
+	# also registers the scheduler's comm-recording probes, and removing
+	# the instance unregisters them: two text_poke_bp() of sched_wakeup's
+	# site in ttwu_do_activate() per zdcheck run, the hottest code there
+	# is. Twice (two CI runs, the 7.x zdm_leak boot) a vCPU then ran a
+	# stale int3 there: "Oops: int3" in ttwu_do_activate, in an irq on the
+	# CPU that was in instance_rmdir. Off, only the fs_dax tracepoints
+	# switch, whose sites no one else runs meanwhile.
+	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable trace_options=norecord-cmd${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
 	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
 		-machine pc,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G"
