@@ -78,24 +78,18 @@ guest_run() {
 	rm -rf "$scratch"
 }
 
-# guest_last_check RESDIR: the check a guest that stopped during the tests
-# was running.  zdcheck marks the kernel log before each check.
-guest_last_check() {
-	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
-}
-
 # guest_verdict RESDIR: empty if the guest ran the tests to the end, else a
-# one-line reason.
+# one-line reason (read through lib/verdict.sh's results_*).
 guest_verdict() {
 	local res=$1 status
-	status=$(cat "$res/status" 2>/dev/null || true)
+	status=$(results_status "$res")
 	case $status in
 	done)	;;
 	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
 	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
 	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
 	tests)	local last
-		last=$(guest_last_check "$res")
+		last=$(results_last_check "$res")
 		echo "guest died or hung while running zdcheck${last:+, during check $last}" \
 			"(qemu exit $GUEST_RC)" ;;
 	*)	echo "guest $status" ;;
