@@ -14,6 +14,7 @@
 #   MATRIX_TARGETS   the targets each kernel ran, if not devdax and
 #                    FILESYSTEMS (the mutant mode's boots ran fs-dax only)
 #   ZDCHECK_ARGS     zdcheck's arguments: without any, exit 77 is a problem
+#   EXPECT_FILE[KEY] kernel KEY's expectations, if not $VM_DIR/expected/KEY
 #   VM_DIR           tests/vm (lib/common.sh)
 #
 # A results directory: what one guest boot wrote through its 9p share (so
@@ -229,24 +230,64 @@ matrix_print() {
 	return $problems
 }
 
-# _expected KERNEL: "name target how" lines from tests/vm/expected/KERNEL;
-# how is "intermittent" for a kernel failure that does not show every run
-# (a race in the kernel), else "always".
+# The hook for kernels named elsewhere (tests/vm/run --expect FILE, a kernel
+# built by the user): EXPECT_FILE[KEY] is kernel KEY's expectations file.
+declare -p EXPECT_FILE >/dev/null 2>&1 || declare -gA EXPECT_FILE=()
+
+# _expected KERNEL: "name target how" lines from kernel KERNEL's
+# expectations (EXPECT_FILE[KERNEL], else tests/vm/expected/KERNEL; none,
+# none expected); how is "intermittent" for a kernel failure that does not
+# show every run (a race in the kernel), else "always".  Returns 99, with
+# a message naming the file and line, on an entry that is not
+# "CHECKNAME TARGET [intermittent] DIAGNOSIS" or whose DIAGNOSIS
+# tests/vm/expected/diagnoses does not define (once).
 _expected() {
-	local f=$VM_DIR/expected/$1
-	[ -e "$f" ] || return 0
-	sed 's/#.*//' "$f" | awk 'NF >= 2 { print $1, $2, ($3 == "intermittent" ? $3 : "always") }'
+	local f=${EXPECT_FILE[$1]:-} diag=$VM_DIR/expected/diagnoses
+	if [ -z "$f" ]; then
+		f=$VM_DIR/expected/$1
+		[ -e "$f" ] || return 0
+	elif [ ! -e "$f" ]; then
+		echo "vm: error: no expectations file $f for kernel $1" >&2
+		return 99
+	fi
+	[ -s "$diag" ] || { echo "vm: error: no diagnoses in $diag" >&2; return 99; }
+	awk -v diag="$diag" '
+		function bad(msg) {
+			printf "vm: error: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
+			failed = 1
+			exit 99
+		}
+		# The diagnoses: a name at the start of a line, then its
+		# paragraph, continued on indented lines.
+		NR == FNR {
+			if ($0 ~ /^[^ \t#]/) {
+				if ($1 in defined) bad("diagnosis " $1 " defined twice")
+				defined[$1] = 1
+			}
+			next
+		}
+		{ sub(/#.*/, "") }
+		NF == 0 { next }
+		{
+			how = "always"
+			d = $3
+			if (NF == 4 && $3 == "intermittent") { how = $3; d = $4 }
+			else if (NF != 3) bad("not CHECKNAME TARGET [intermittent] DIAGNOSIS: " $0)
+			if (!(d in defined)) bad("diagnosis " d " is not defined in " diag)
+			print $1, $2, how
+		}
+		END { if (failed) exit 99 }' "$diag" "$f"
 }
 
 # expectations_check OUTDIR: 1 on a new failure or an expected failure that
 # now passes (unless intermittent).  An expected failure that was skipped or
-# not run is only noted.
+# not run is only noted.  Exits 99 on a bad expectations file.
 expectations_check() {
 	local out=$1 bad=0 k t name status exp how
 	local all
 	all=$(_results "$out")
 	for k in "${KERNELS[@]}"; do
-		exp=$(_expected "$k")
+		exp=$(_expected "$k") || exit 99
 		while IFS=$'\t' read -r _ t name status _; do
 			# An error (zdcheck could not set a check up) is never expected.
 			[ "$status" = fail ] || [ "$status" = error ] || continue
@@ -265,7 +306,7 @@ expectations_check() {
 			fail/*)	;;
 			pass/intermittent)
 				echo "note: intermittent expected failure did not show this run: $k $t $name" ;;
-			pass/*)	echo "EXPECTED FAILURE NOW PASSES: $k $t $name (update tests/vm/expected/$k)"
+			pass/*)	echo "EXPECTED FAILURE NOW PASSES: $k $t $name (update ${EXPECT_FILE[$k]:-tests/vm/expected/$k})"
 				bad=1 ;;
 			*)	echo "note: expected failure not run: $k $t $name (${status:-missing})" ;;
 			esac
@@ -280,11 +321,11 @@ expectations_check() {
 # mutant loaded, passed in the clean boot (OUTDIR/KERNEL/clean/), is not an
 # expected failure of that kernel, and says what REGEX (an extended regex,
 # lib/mutants.sh's MUTANT_DIAG) expects; checks that fail otherwise make
-# the verdict WRONG-DIAG.
+# the verdict WRONG-DIAG.  Exits 99 on a bad expectations file.
 mutant_rows() {
 	local k=$2 m=$3 re=$4 fs d=$1/$2/$3 clean=$1/$2/clean
 	local hits caught diag last status failed exp r
-	exp=$(_expected "$k")
+	exp=$(_expected "$k") || exit 99
 	hits=$(results_hits "$d")
 	status=$(results_status "$d")
 	for fs in "${FILESYSTEMS[@]}"; do
