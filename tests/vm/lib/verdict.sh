@@ -90,8 +90,10 @@ results_rc() { cat "${1%.json}.rc" 2>/dev/null || echo none; }
 results_stderr_tail() { tail -n 5 "${1%.json}.stderr" 2>/dev/null; }
 
 # results_reported DIR CHECK: whether a report in DIR has a result of CHECK.
+# zdcheck writes its report at the end: the run it died in left an empty
+# file, which must not count (jq -e without -n says yes to no input).
 results_reported() {
-	jq -e --arg c "$2" '.checks[]? | select(.name == $c)' "$1"/*.json >/dev/null 2>&1
+	jq -n -e --arg c "$2" 'any(inputs | .checks[]?; .name == $c)' "$1"/*.json >/dev/null 2>&1
 }
 
 # results_hits DIR: how often the mutant fired, "?" if unknown.
