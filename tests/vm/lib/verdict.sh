@@ -16,6 +16,8 @@
 #   ZDCHECK_ARGS     zdcheck's arguments: without any, exit 77 is a problem
 #   EXPECT_FILE[KEY] kernel KEY's expectations, if not $VM_DIR/expected/KEY
 #   VM_DIR           tests/vm (lib/common.sh)
+# and mutant_rows says how far a mutant's guest got with lib/guest.sh's
+# guest_verdict (which reads GUEST_RC, the last boot's qemu exit code).
 #
 # A results directory: what one guest boot wrote through its 9p share (so
 # what was written before a panic or a hang is still there).
