@@ -43,7 +43,16 @@ guest_run() {
 	# it unstable flips static keys at run time (see guest_boot_crashed).
 	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
 	# which the default rate limit would drop.
-	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable${extra:+ $extra}"
+	# trace_options=norecord-cmd: with it on (the default, and instances
+	# inherit it), the first event zdcheck enables in its tracefs instance
+	# also registers the scheduler's comm-recording probes, and removing
+	# the instance unregisters them: two text_poke_bp() of sched_wakeup's
+	# site in ttwu_do_activate() per zdcheck run, the hottest code there
+	# is. Twice (two CI runs, the 7.x zdm_leak boot) a vCPU then ran a
+	# stale int3 there: "Oops: int3" in ttwu_do_activate, in an irq on the
+	# CPU that was in instance_rmdir. Off, only the fs_dax tracepoints
+	# switch, whose sites no one else runs meanwhile.
+	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable trace_options=norecord-cmd${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
 	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
 		-machine pc,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G"
@@ -69,24 +78,18 @@ guest_run() {
 	rm -rf "$scratch"
 }
 
-# guest_last_check RESDIR: the check a guest that stopped during the tests
-# was running.  zdcheck marks the kernel log before each check.
-guest_last_check() {
-	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
-}
-
 # guest_verdict RESDIR: empty if the guest ran the tests to the end, else a
-# one-line reason.
+# one-line reason (read through lib/verdict.sh's results_*).
 guest_verdict() {
 	local res=$1 status
-	status=$(cat "$res/status" 2>/dev/null || true)
+	status=$(results_status "$res")
 	case $status in
 	done)	;;
 	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
 	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
 	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
 	tests)	local last
-		last=$(guest_last_check "$res")
+		last=$(results_last_check "$res")
 		echo "guest died or hung while running zdcheck${last:+, during check $last}" \
 			"(qemu exit $GUEST_RC)" ;;
 	*)	echo "guest $status" ;;

@@ -31,8 +31,8 @@
 
 declare -gA K_REL=() K_BOOT=() K_KIND=() K_ROOT=() K_CONFIG=() K_SRC=() K_HDR=() \
 	K_CACHE=() K_STAMP=() K_DESC=()
-# Expectations per kernel (lib/matrix.sh): tests/vm/expected/KEY unless set.
-# shellcheck disable=SC2034 # read by lib/matrix.sh
+# Expectations per kernel (lib/verdict.sh): tests/vm/expected/KEY unless set.
+# shellcheck disable=SC2034 # read by lib/verdict.sh
 declare -gA EXPECT_FILE
 
 # shellcheck disable=SC2034 # read by tests/vm/run
