@@ -65,13 +65,13 @@ cp "$KCACHE/bzImage" "$inst/boot/vmlinuz-$rel"
 fail=0
 # refused RUN-ARGS... PATTERN: run must exit 2 before booting, saying PATTERN.
 refused() {
-	local pat=${*: -1} out rc=0
+	local pat=${*: -1} out rc=0 l
 	out=$("$VM_DIR/run" "${@:1:$#-1}" 2>&1) || rc=$?
 	if [ $rc -eq 2 ] && grep -q -- "$pat" <<<"$out"; then
 		echo "ok: refused ($pat): $(tail -n1 <<<"$out")"
 	else
 		echo "FAILED: ${*:1:$#-1}: exit $rc, not 2 with '$pat':"
-		sed 's/^/    | /' <<<"$out"
+		while IFS= read -r l; do echo "    | $l"; done <<<"$out"
 		fail=1
 	fi
 }

@@ -15,6 +15,10 @@
 # Nothing is written into PATH: what needs writing (a module tree with
 # modules.dep, an extracted vmlinux) goes to $ZDCHECK_CACHE/user/.
 
+# The record's fields, lib/kernels.sh's associative arrays.
+# shellcheck disable=SC2034 # read through kernel_prepare
+declare -gA K_REL K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC EXPECT_FILE
+
 # kernel_add_user PATH: makes PATH's record; its key (the release string)
 # is left in KERNEL_ADDED.
 kernel_add_user() {

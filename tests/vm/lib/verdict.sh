@@ -245,10 +245,6 @@ declare -p EXPECT_FILE >/dev/null 2>&1 || declare -gA EXPECT_FILE=()
 # a message naming the file and line, on an entry that is not
 # "CHECKNAME TARGET [intermittent] DIAGNOSIS" or whose DIAGNOSIS
 # tests/vm/expected/diagnoses does not define (once).
-# expectations_valid KERNEL: KERNEL's expectations parse (else 99 and a
-# line naming the file and line), checked before anything boots.
-expectations_valid() { _expected "$1" > /dev/null; }
-
 _expected() {
 	local f=${EXPECT_FILE[$1]:-} diag=$VM_DIR/expected/diagnoses
 	if [ -z "$f" ]; then
@@ -286,6 +282,10 @@ _expected() {
 		}
 		END { if (failed) exit 99 }' "$diag" "$f"
 }
+
+# expectations_valid KERNEL: KERNEL's expectations parse (else 99 and a
+# line naming the file and line), checked before anything boots.
+expectations_valid() { _expected "$1" > /dev/null; }
 
 # expectations_check OUTDIR: 1 on a new failure or an expected failure that
 # now passes (unless intermittent).  An expected failure that was skipped or
