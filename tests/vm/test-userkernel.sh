@@ -55,6 +55,7 @@ for f in modules.builtin modules.builtin.modinfo; do
 	cp "$mods/$f" "$tree/"
 	cp "$mods/$f" "$inst/lib/modules/$rel/"
 done
+sed 's|^|kernel/|; s|\.o$|.ko|' "$tree/modules.order" > "$inst/lib/modules/$rel/modules.order"
 echo "$rel" > "$tree/include/config/kernel.release"
 cp "${K_CONFIG[6.12]}" "$tree/.config"
 cp "${K_CONFIG[6.12]}" "$inst/boot/config-$rel"

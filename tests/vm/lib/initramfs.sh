@@ -102,9 +102,11 @@ initramfs_modules() {
 	for path in $(printf '%s\n' "${paths[@]}" | sort -u); do
 		rel=${path#"$mdir"/}
 		mkdir -p "$stage/lib/modules/$KREL/$(dirname "$rel")"
+		# From stdin: zstd and xz skip a symbolic link given by name,
+		# and a user kernel's module tree is made of them.
 		case $path in
-		*.xz)	xz -dc "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
-		*.zst)	zstd -dcq "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
+		*.xz)	xz -dc < "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
+		*.zst)	zstd -dcq < "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
 		*)	cp "$path" "$stage/lib/modules/$KREL/$rel" ;;
 		esac
 	done
