@@ -17,8 +17,8 @@ data=$here/testdata/verdict
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 fails=0 case=''
-# What tests/vm/run and guest_verdict (for the mutant rows) read.
-KERNELS=() FILESYSTEMS=() ZDCHECK_ARGS=() GUEST_RC=0
+# What tests/vm/run sets for the verdict.
+KERNELS=() FILESYSTEMS=() ZDCHECK_ARGS=()
 
 # judge CASE KERNEL...: matrix_print and expectations_check over CASE as
 # tests/vm/run calls them; their output into $work/out, each followed by
@@ -217,6 +217,31 @@ has "vm: error: $work/vm/expected/diagnoses:4: diagnosis a defined twice"
 sed -i '$d' "$work/vm/expected/diagnoses"
 VM_DIR=$work/vm _expected k > "$work/out" 2>&1
 has "fsdax/aio/evict ext4 always"
+
+# results_verdict: how far a boot got, from the guest's status and kernel
+# log and the host's boot file (qemu's exit code and the limit).
+case=boot-layer
+b=$work/boot
+mkdir -p "$b"
+echo "done" > "$b/status"
+results_verdict "$b" > "$work/out"
+[ ! -s "$work/out" ]
+result $? "a guest that finished has no verdict"
+echo tests > "$b/status"
+echo "[ 9.1] zdcheck: begin fsdax/aio/evict" > "$b/kmsg.txt"
+echo "124 400012 400" > "$b/boot"
+results_verdict "$b" > "$work/out"
+has "timed out after 400s: guest died or hung while running zdcheck, during check fsdax/aio/evict (qemu exit 124)"
+rm "$b/status" "$b/boot"
+results_verdict "$b" > "$work/out"
+has "guest never mounted the results share (qemu exit ?)"
+results_boot_ms "$b" > "$work/out"
+has "0"
+results_retried "$b"
+result $((!$?)) "no try1/: not retried"
+mkdir "$b/try1"
+results_retried "$b"
+result $? "try1/: retried"
 
 echo "1..$n"
 [ $fails -eq 0 ]

@@ -71,6 +71,7 @@ initramfs_userland() {
 	cp /etc/mke2fs.conf "$stage/etc/"
 	ldconfig -r "$stage" 2>/dev/null || true
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
+	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"

@@ -227,9 +227,9 @@ mutants_run() {
 			cat "$work/userland.cpio" "$KCACHE/modules.cpio" \
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
 			log "kernel $k: booting $KREL with mutant $m"
-			boot "$k" "$d" "$work/initrd-$k"
-			if [ "$m" = clean ] && [ -n "$BOOT_VERDICT" ]; then
-				log "kernel $k: the clean boot failed ($BOOT_VERDICT): no mutant can be judged"
+			guest_boot "$k" "$d" "$work/initrd-$k"
+			if [ "$m" = clean ] && [ -n "$(results_verdict "$d")" ]; then
+				log "kernel $k: the clean boot failed ($(results_verdict "$d")): no mutant can be judged"
 				rc=1
 				break
 			fi

@@ -16,93 +16,8 @@
 #   ZDCHECK_ARGS     zdcheck's arguments: without any, exit 77 is a problem
 #   EXPECT_FILE[KEY] kernel KEY's expectations, if not $VM_DIR/expected/KEY
 #   VM_DIR           tests/vm (lib/common.sh)
-# and mutant_rows says how far a mutant's guest got with lib/guest.sh's
-# guest_verdict (which reads GUEST_RC, the last boot's qemu exit code).
-#
-# A results directory: what one guest boot wrote through its 9p share (so
-# what was written before a panic or a hang is still there).
-#   status           how far the guest got: booted, ready, tests, done, or
-#                    "setup-failed: REASON"; none: it never mounted the share
-#   release          the kernel's release string
-#   setup.log        the guest's setup steps, with uptime stamps
-#   kmsg.txt         the kernel log (kmsg.live while the guest streams it);
-#                    zdcheck writes "zdcheck: begin CHECK" before each check
-#   console.log      the serial console
-#   TARGET.json      zdcheck's --format json report: TARGET is devdax, ext4,
-#                    xfs, or devdax-teardown (the destructive pass, last)
-#   TARGET.stderr    zdcheck's stderr: there once zdcheck was started
-#   TARGET.rc        its exit code: there once it ended
-#   TARGET.skipped   ZDCHECK-ARGS selected none of the command's checks
-#                    (zdcheck refused to run): no result, no problem
-#   safety.tap       the data-safety pass (lib/safety.sh reads it)
-#   alone-NAME/      a boot of its own for one check (ALONE): the same
-#                    layout, with "only" naming the check; tests/vm/run
-#                    writes it after the boot
-#   try1/            the first try of a boot that crashed before its first
-#                    result (moved there by tests/vm/run); never read here
-#   mutant.hits      the mutant mode: how often the mutant fired
-#                    (mutant.load: insmod's stderr)
-# A run's OUTDIR holds one per kernel, OUTDIR/KEY/; in the mutant mode
-# OUTDIR/KEY/clean/ and OUTDIR/KEY/zdm_*/, with the modules in
-# OUTDIR/KEY/modules/.  Only the results_* readers below know these names;
-# the verdict reads a report's JSON with jq from the path results_report
-# gives.
-
-# results_status DIR: how far the guest got, empty if it never said.
-results_status() { cat "$1/status" 2>/dev/null || true; }
-
-# results_last_check DIR: the check a guest that stopped during the tests
-# was running: the last "zdcheck: begin" marker in its kernel log.
-results_last_check() {
-	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
-}
-
-# results_report DIR NAME: the path of report NAME (devdax, ext4, ...).
-results_report() { echo "$1/$2.json"; }
-
-# results_reports DIR: "TARGET REPORT" for each report the guests of a
-# kernel may have written (whether they did or not): the main boot's, then
-# the boots of their own (ALONE, devdax).
-results_reports() {
-	local t d
-	for t in $(_targets); do
-		echo "$t $(results_report "$1" "$t")"
-		# devdax-teardown.json: the destructive pass the guest runs last.
-		echo "$t $(results_report "$1" "$t-teardown")"
-	done
-	for d in "$1"/alone-*/; do
-		[ -e "$d/only" ] && echo "devdax $(results_report "${d%/}" devdax)"
-	done
-}
-
-# results_dir REPORT: the results directory a report is in.
-results_dir() { echo "${1%/*}"; }
-
-# results_started REPORT, results_ended REPORT, results_skipped REPORT:
-# whether zdcheck was started for it, ended, or refused to run because
-# ZDCHECK-ARGS selected none of its checks.
-results_started() { [ -e "${1%.json}.stderr" ]; }
-results_ended() { [ -e "${1%.json}.rc" ]; }
-results_skipped() { [ -e "${1%.json}.skipped" ]; }
-
-# results_rc REPORT: zdcheck's exit code, "none" if it did not end.
-results_rc() { cat "${1%.json}.rc" 2>/dev/null || echo none; }
-
-# results_stderr_tail REPORT: the last 5 lines of zdcheck's stderr.
-results_stderr_tail() { tail -n 5 "${1%.json}.stderr" 2>/dev/null; }
-
-# results_reported DIR CHECK: whether a report in DIR has a result of CHECK.
-# zdcheck writes its report at the end: the run it died in left an empty
-# file, which must not count (jq -e without -n says yes to no input).
-results_reported() {
-	jq -n -e --arg c "$2" 'any(inputs | .checks[]?; .name == $c)' "$1"/*.json >/dev/null 2>&1
-}
-
-# results_hits DIR: how often the mutant fired, "?" if unknown.
-results_hits() { cat "$1/mutant.hits" 2>/dev/null || echo '?'; }
-
-# results_oops DIR: the first BUG, Oops, WARNING or panic line on the console.
-results_oops() { grep -m1 -E 'BUG:|Oops|WARNING:|Kernel panic' "$1/console.log" 2>/dev/null; }
+# It reads the results directories only through lib/guest.sh's results_*
+# readers, which know their layout.
 
 # _targets: the targets of each kernel's matrix columns.
 _targets() {
@@ -368,16 +283,16 @@ mutant_rows() {
 				{ results_started "$r" || [ "$fs" = "${FILESYSTEMS[0]}" ]; }; then
 				caught="$last (guest died)"
 				diag=$(results_oops "$d")
-				diag="${diag:-$(guest_verdict "$d")}"
+				diag="${diag:-$(results_verdict "$d")}"
 			fi
 		fi
 		if [ -n "$caught" ]; then
 			printf '%s\t%s\t%s\tcaught\t%s\t%s (mutant fired %s times)\n' "$k" "$m" "$fs" "$caught" "$diag" "$hits"
 		elif [ "$status" != "done" ] && ! results_started "$r"; then
 			# Never reached: neither caught nor missed, and not a pass.
-			printf '%s\t%s\t%s\tNOT-RUN\t-\t%s\n' "$k" "$m" "$fs" "$(guest_verdict "$d")"
+			printf '%s\t%s\t%s\tNOT-RUN\t-\t%s\n' "$k" "$m" "$fs" "$(results_verdict "$d")"
 		else
-			last=$(guest_verdict "$d")
+			last=$(results_verdict "$d")
 			printf '%s\t%s\t%s\tMISSED\t-\tmutant fired %s times; %s\n' "$k" "$m" "$fs" \
 				"$hits" "${last:-the guest finished}"
 		fi
