@@ -82,10 +82,14 @@ kernel_add_user() {
 			usage_error "--kernel $path: no lib/modules/$rel (make modules_install INSTALL_MOD_PATH=...)"
 		hdr=$root/lib/modules/$rel/build
 		[ -e "$hdr/Makefile" ] || hdr=''
-		# An install root may lack modules.dep (or be /): a tree of our own.
-		if [ "$root" = / ] || [ ! -e "$root/lib/modules/$rel/modules.dep" ]; then
-			_user_link_modules "$root/lib/modules/$rel" "$rel" "$dir/root"
-			root=$dir/root
+		# Without modules.dep (a package's postinst makes it): depmod in
+		# our own unpacked package, else a tree of links of our own (not
+		# written into the user's directory, nor into /).
+		if [ "$kind" = deb ] && [ ! -e "$root/lib/modules/$rel/modules.dep" ]; then
+			depmod -b "$root" "$rel" || die "depmod for $rel (from $path) failed"
+		elif [ "$root" = / ] || [ ! -e "$root/lib/modules/$rel/modules.dep" ]; then
+			_user_link_modules "$root/lib/modules/$rel" "$rel" "$dir/modules"
+			root=$dir/modules
 		fi
 	fi
 	local key=$rel
