@@ -61,6 +61,15 @@ expect 1 "CHANGED 7 devdax devdax/teardown/disable-aio: fail pass" "$work/a" "$w
 rm "$work/b/7/ext4.json"
 expect 1 "CHANGED 7 ext4 fsdax/aio/evict: fail missing" "$work/a" "$work/b"
 
+# Two builds of the user's kernel, one run each: compared by check, the
+# release left out, and each run says which kernel it had.
+report "$work/before" 6.12.0-zd ext4.json ext4 "fsdax/aio/truncate-0 pass 1" "fsdax/aio-pmd/truncate-0 pass 1"
+report "$work/after" 6.12.0-zd-nowake ext4.json ext4 "fsdax/aio/truncate-0 pass 1" "fsdax/aio-pmd/truncate-0 fail 1"
+echo "6.12.0-zd-nowake, tree /src/linux, git v6.12-1-gabc" > "$work/after/6.12.0-zd-nowake/kernel"
+expect 1 "CHANGED ext4 fsdax/aio-pmd/truncate-0: pass fail" "$work/before" "$work/after"
+expect 1 "run 2: .*6.12.0-zd-nowake, tree /src/linux, git v6.12-1-gabc" "$work/before" "$work/after"
+expect 1 "2 checks in 2 runs: 1 changed" "$work/before" "$work/after"
+
 expect 2 "usage" "$work/a"
 expect 2 "no results directory" "$work/a" "$work/nonexistent"
 

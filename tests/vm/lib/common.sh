@@ -18,3 +18,5 @@ ALONE=(devdax/teardown/disable-aio devdax/teardown/disable-vmsplice)
 
 log() { printf 'vm: %s\n' "$*" >&2; }
 die() { printf 'vm: error: %s\n' "$*" >&2; exit 99; }
+# usage_error MESSAGE: what the user asked for cannot work (exit 2).
+usage_error() { printf 'vm: %s\n' "$*" >&2; exit 2; }

@@ -75,7 +75,7 @@ _usrmerge() {
 # _fstests_modules KEY OUT: the kernel's module archive (lib/initramfs.sh's,
 # cached per kernel) with its paths under /usr.
 _fstests_modules() {
-	local mods=$ZDCHECK_CACHE/kernels/$1/modules.cpio out=$2 stage
+	local mods=$KCACHE/modules.cpio out=$2 stage
 	initramfs_modules "$mods"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
 	(cd "$stage" && cpio -id --quiet < "$mods")
@@ -91,7 +91,7 @@ fstests_cases() {
 	"$VM_DIR/../xfstests/install" --list "$1" | awk '{ print $2 }'
 }
 
-# _fstests_guest KEY RESDIR INITRD: guest_run with two fs-dax NVDIMMs
+# _fstests_guest KEY RESDIR INITRD: guest_boot with two fs-dax NVDIMMs
 # (1 GiB each: mkfs.xfs of xfsprogs 6.1 wants 300 MB, and a 2 MiB stripe unit
 # a large log) and the fstests checkout shared as "fstests".  The Debian root
 # lives in guest RAM (the kernel gives half of it to the initramfs), hence
@@ -102,7 +102,7 @@ _fstests_guest() {
 	# shellcheck disable=SC2054 # commas are qemu's
 	local GUEST_QEMU_EXTRA=(-fsdev "local,id=fst,path=$FSTESTS_DIR,security_model=none"
 		-device virtio-9p-pci,fsdev=fst,mount_tag=fstests)
-	guest_run "$@"
+	guest_boot "$@"
 }
 
 # _fstests_extra OUT: /init, zdcheck with the libraries it needs,
@@ -112,6 +112,7 @@ _fstests_extra() {
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-fst.XXXXXX")
 	mkdir -p "$stage/usr/local/bin" "$stage/etc/zdcheck-vm"
 	install -m 0755 "$VM_DIR/guest/init-fstests" "$stage/init"
+	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0755 "$ZDCHECK_BIN" "$stage/usr/local/bin/zdcheck"
 	# Built on this bookworm host; of its libraries only those the root
 	# lacks are added (never a second libc over the root's own).
@@ -159,21 +160,14 @@ fstests_main() {
 			> "$work/initrd"
 		log "kernel $k: booting $KREL ($KBOOT_KIND) with the Debian root"
 		_fstests_guest "$k" "$res" "$work/initrd"
-		# QEMU's multi-threaded TCG, not the kernel: see guest_boot_crashed.
-		if [ "$VM_MODE" != shell ] && guest_boot_crashed "$res"; then
-			log "kernel $k: crashed during boot, before /init; booting again"
-			mkdir -p "$res.try1" && mv "$res"/* "$res.try1/" && mv "$res.try1" "$res/try1"
-			_fstests_guest "$k" "$res" "$work/initrd"
-		fi
 		rm -f "$work/initrd"
 		[ "$VM_MODE" = shell ] && return 0
-		# shellcheck disable=SC2153 # GUEST_MS: set by guest_run
-		log "kernel $k: guest took $((GUEST_MS / 1000)) s, status $(cat "$res/status" 2>/dev/null)"
+		kernel_describe "$k" > "$res/kernel"
 		for fs in "${FILESYSTEMS[@]}"; do
 			flog=$res/fstests-$fs.log
 			echo "== kernel $k ($KREL), $fs: ./check ${FSTESTS_CASES[*]}"
 			if ! grep -q '^Ran:' "$flog" 2>/dev/null; then
-				echo "no fstests summary (guest: $(guest_verdict "$res"))"
+				echo "no fstests summary (guest: $(results_verdict "$res"))"
 				tail -n 5 "$flog" 2>/dev/null
 				rc=1
 				continue

@@ -1,14 +1,48 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# Boot one guest in QEMU and judge how far it got.  Sourced.
+# The boot layer: boot one guest in QEMU (guest_run), boot it once more if
+# QEMU broke its boot, collect what it left (guest_boot), and the layout of
+# a results directory with the only functions that read it (results_*).
+# Sourced.
 #
-# Results come back through a virtio-9p share of OUTDIR/<kernel>/: the guest
-# writes its files straight into the host directory, one file per result, so
-# nothing is parsed out of a console stream, and whatever was written before
-# a panic or a hang (status, setup.log, the streamed kernel log, finished
-# reports) is still there afterwards.  The cost is four small modules
-# (netfs, 9pnet, 9pnet_virtio, 9p), all in every Debian kernel.
+# Results come back through a virtio-9p share of the results directory: the
+# guest writes its files straight into the host directory, one file per
+# result, so nothing is parsed out of a console stream, and whatever was
+# written before a panic or a hang (status, setup.log, the streamed kernel
+# log, finished reports) is still there afterwards.  The cost is four small
+# modules (netfs, 9pnet, 9pnet_virtio, 9p), all in every Debian kernel.
+#
+# A results directory: what one guest boot wrote, and what the host added.
+#   status           how far the guest got: booted, ready, tests, done, or
+#                    "setup-failed: REASON"; none: it never mounted the share
+#   release          the kernel's release string
+#   setup.log        the guest's setup steps, with uptime stamps
+#   kmsg.txt         the kernel log (kmsg.live while the guest streams it;
+#                    guest_boot converts what a dead guest left);
+#                    zdcheck writes "zdcheck: begin CHECK" before each check
+#   console.log      the serial console
+#   TARGET.json      zdcheck's --format json report: TARGET is devdax, ext4,
+#                    xfs, or devdax-teardown (the destructive pass, last)
+#   TARGET.stderr    zdcheck's stderr: there once zdcheck was started
+#   TARGET.rc        its exit code: there once it ended
+#   TARGET.skipped   ZDCHECK-ARGS selected none of the command's checks
+#                    (zdcheck refused to run): no result, no problem
+#   safety.tap       the data-safety pass (lib/safety.sh reads it)
+#   fstests-FS.log, fstests-FS.rc, fstests-FS/: the fstests mode's
+#   mutant.hits      the mutant mode: how often the mutant fired
+#                    (mutant.load: insmod's stderr)
+# and from the host:
+#   boot             "QEMU-EXIT MILLISECONDS LIMIT" of the last boot (exit
+#                    124: it hit the LIMIT seconds and was killed)
+#   try1/            the first try of a boot that crashed before its first
+#                    result, moved there by guest_boot; never read
+#   kernel           which kernel it was (lib/kernels.sh kernel_describe)
+#   alone-NAME/      a boot of its own for one check (ALONE): the same
+#                    layout, with "only" naming the check
+# A run's OUTDIR holds one per kernel, OUTDIR/KEY/; in the mutant mode
+# OUTDIR/KEY/clean/ and OUTDIR/KEY/zdm_*/, with the modules in
+# OUTDIR/KEY/modules/; in the fstests mode OUTDIR/fstests/KEY/.
 
 # Sizes of the emulated NVDIMMs: devdax, ext4, xfs.  mkfs.xfs (xfsprogs 6.1)
 # refuses filesystems under 300 MB, and fsdax keeps its memmap on the device;
@@ -26,8 +60,8 @@ VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
 # guest_run KEY RESDIR INITRD [CMDLINE]: boots $KBOOT with $GUEST_MEM of RAM,
 # the NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results" and
-# GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; sets GUEST_RC
-# (qemu's exit code, 124 on timeout) and GUEST_MS (wall clock).
+# GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; writes RESDIR/boot
+# (qemu's exit code, 124 on timeout, and the wall clock).
 guest_run() {
 	local key=$1 res=$2 initrd=$3 extra=${4:-} scratch i t0
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
@@ -40,7 +74,7 @@ guest_run() {
 	done
 	# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
 	# tsc=reliable: TCG's TSC trips the clocksource watchdog, and marking
-	# it unstable flips static keys at run time (see guest_boot_crashed).
+	# it unstable flips static keys at run time (see _boot_crashed).
 	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
 	# which the default rate limit would drop.
 	# trace_options=norecord-cmd: with it on (the default, and instances
@@ -62,51 +96,146 @@ guest_run() {
 		-fsdev "local,id=res,path=$res,security_model=none"
 		-device virtio-9p-pci,fsdev=res,mount_tag=results
 		"${GUEST_QEMU_EXTRA[@]}")
+	local rc=0
 	t0=$(date +%s%N)
 	if [ "$VM_MODE" = shell ]; then
 		log "kernel $key: shell on the console; power the guest off, or Ctrl-a x"
-		GUEST_RC=0
-		"${qemu[@]}" -serial mon:stdio || GUEST_RC=$?
+		"${qemu[@]}" -serial mon:stdio || rc=$?
 	else
-		GUEST_RC=0
 		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" \
 			-chardev "file,id=con,path=$res/console.log" -serial chardev:con \
-			</dev/null || GUEST_RC=$?
+			</dev/null || rc=$?
 	fi
-	# shellcheck disable=SC2034 # read by tests/vm/run
-	GUEST_MS=$((($(date +%s%N) - t0) / 1000000))
+	echo "$rc $((($(date +%s%N) - t0) / 1000000)) $VM_TIMEOUT" > "$res/boot"
 	rm -rf "$scratch"
 }
 
-# guest_last_check RESDIR: the check a guest that stopped during the tests
-# was running.  zdcheck marks the kernel log before each check.
-guest_last_check() {
+# guest_boot KEY RESDIR INITRD [CMDLINE]: one guest (guest_run), booted once
+# more if QEMU broke its boot; then its kernel log collected and how far
+# it got logged.  What it found is in RESDIR, read by results_*.
+guest_boot() {
+	local key=$1 res=$2 verdict
+	guest_run "$@"
+	[ "$VM_MODE" = shell ] && return 0
+	if _boot_crashed "$res"; then
+		log "kernel $key: crashed during boot, before the tests; booting again"
+		grep -m1 -E 'Oops|Kernel panic' "$res/console.log" | sed 's/^/    | /' >&2
+		mkdir -p "$res.try1" && mv "$res"/* "$res.try1/"
+		mv "$res.try1" "$res/try1"
+		guest_run "$@"
+	fi
+	if [ -e "$res/kmsg.live" ] && [ ! -e "$res/kmsg.txt" ]; then
+		awk -F';' '/^[0-9]/ { split($1, h, ","); sub(/^[^;]*;/, "")
+			printf "[%5d.%06d] %s\n", h[3] / 1000000, h[3] % 1000000, $0 }' \
+			"$res/kmsg.live" > "$res/kmsg.txt" && rm "$res/kmsg.live"
+	fi
+	verdict=$(results_verdict "$res")
+	if [ -n "$verdict" ]; then
+		log "kernel $key: $verdict; console (first oops lines, then the tail):"
+		{
+			grep -m 5 -E 'Oops|BUG:|Kernel panic|sysrq: Trigger' "$res/console.log" &&
+				echo ...
+			tail -n 15 "$res/console.log"
+		} 2>/dev/null | sed "s/^/    | /" >&2
+	fi
+	local ms
+	ms=$(results_boot_ms "$res")
+	log "kernel $key: guest took $((ms / 1000)).$((ms % 1000 / 100)) s"
+}
+
+# _boot_crashed RESDIR: the kernel oopsed before /init reached the results
+# share.  Seen under multi-threaded TCG: "Oops: int3" right after
+# "sched_clock: Marking stable", a vCPU running a stale translation of code
+# that text_poke_bp() had already patched back.  That is QEMU's fault, not
+# the kernel's, so guest_boot boots such a guest once more.
+_boot_crashed() {
+	[ -z "$(results_status "$1")" ] && grep -qE 'Oops|Kernel panic' "$1/console.log" 2>/dev/null
+}
+
+# The readers of a results directory.
+
+# results_status DIR: how far the guest got, empty if it never said.
+results_status() { cat "$1/status" 2>/dev/null || true; }
+
+# results_boot_rc DIR, results_boot_ms DIR: qemu's exit code ("?" unknown)
+# and how long the guest took, in ms (0 unknown).
+results_boot_rc() { local rc _; { read -r rc _ < "$1/boot"; } 2>/dev/null && echo "$rc" || echo '?'; }
+results_boot_ms() { local _ ms; { read -r _ ms _ < "$1/boot"; } 2>/dev/null && echo "$ms" || echo 0; }
+
+# results_retried DIR: whether the boot was retried (try1/ holds the first).
+results_retried() { [ -d "$1/try1" ]; }
+
+# results_verdict DIR: empty if the guest ran the tests to the end, else a
+# one-line reason.
+results_verdict() {
+	local res=$1 status rc limit last why
+	status=$(results_status "$res")
+	rc=$(results_boot_rc "$res")
+	case $status in
+	done)	return 0 ;;
+	"")	why="guest never mounted the results share (qemu exit $rc)" ;;
+	booted)	why="guest died or hung during setup (qemu exit $rc)" ;;
+	ready)	why="guest died or hung after setup, before zdcheck (qemu exit $rc)" ;;
+	tests)	last=$(results_last_check "$res")
+		why="guest died or hung while running zdcheck${last:+, during check $last} (qemu exit $rc)" ;;
+	*)	why="guest $status" ;;
+	esac
+	if [ "$rc" = 124 ]; then
+		read -r _ _ limit < "$res/boot"
+		why="timed out after ${limit}s: $why"
+	fi
+	echo "$why"
+}
+
+# results_last_check DIR: the check a guest that stopped during the tests
+# was running: the last "zdcheck: begin" marker in its kernel log.
+results_last_check() {
 	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
 }
 
-# guest_verdict RESDIR: empty if the guest ran the tests to the end, else a
-# one-line reason.
-guest_verdict() {
-	local res=$1 status
-	status=$(cat "$res/status" 2>/dev/null || true)
-	case $status in
-	done)	;;
-	"")	echo "guest never mounted the results share (qemu exit $GUEST_RC)" ;;
-	booted)	echo "guest died or hung during setup (qemu exit $GUEST_RC)" ;;
-	ready)	echo "guest died or hung after setup, before zdcheck (qemu exit $GUEST_RC)" ;;
-	tests)	local last
-		last=$(guest_last_check "$res")
-		echo "guest died or hung while running zdcheck${last:+, during check $last}" \
-			"(qemu exit $GUEST_RC)" ;;
-	*)	echo "guest $status" ;;
-	esac
+# results_report DIR NAME: the path of report NAME (devdax, ext4, ...).
+results_report() { echo "$1/$2.json"; }
+
+# results_reports DIR: "TARGET REPORT" for each report the guests of a
+# kernel may have written (whether they did or not): the main boot's, then
+# the boots of their own (ALONE, devdax).
+results_reports() {
+	local t d
+	for t in $(_targets); do
+		echo "$t $(results_report "$1" "$t")"
+		# devdax-teardown.json: the destructive pass the guest runs last.
+		echo "$t $(results_report "$1" "$t-teardown")"
+	done
+	for d in "$1"/alone-*/; do
+		[ -e "$d/only" ] && echo "devdax $(results_report "${d%/}" devdax)"
+	done
 }
 
-# guest_boot_crashed RESDIR: the kernel oopsed before /init reached the
-# results share.  Seen under multi-threaded TCG: "Oops: int3" right after
-# "sched_clock: Marking stable", a vCPU running a stale translation of code
-# that text_poke_bp() had already patched back.  That is QEMU's fault, not
-# the kernel's, so tests/vm/run boots such a guest once more.
-guest_boot_crashed() {
-	[ ! -e "$1/status" ] && grep -qE 'Oops|Kernel panic' "$1/console.log" 2>/dev/null
+# results_dir REPORT: the results directory a report is in.
+results_dir() { echo "${1%/*}"; }
+
+# results_started REPORT, results_ended REPORT, results_skipped REPORT:
+# whether zdcheck was started for it, ended, or refused to run because
+# ZDCHECK-ARGS selected none of its checks.
+results_started() { [ -e "${1%.json}.stderr" ]; }
+results_ended() { [ -e "${1%.json}.rc" ]; }
+results_skipped() { [ -e "${1%.json}.skipped" ]; }
+
+# results_rc REPORT: zdcheck's exit code, "none" if it did not end.
+results_rc() { cat "${1%.json}.rc" 2>/dev/null || echo none; }
+
+# results_stderr_tail REPORT: the last 5 lines of zdcheck's stderr.
+results_stderr_tail() { tail -n 5 "${1%.json}.stderr" 2>/dev/null; }
+
+# results_reported DIR CHECK: whether a report in DIR has a result of CHECK.
+# zdcheck writes its report at the end: the run it died in left an empty
+# file, which must not count (jq -e without -n says yes to no input).
+results_reported() {
+	jq -n -e --arg c "$2" 'any(inputs | .checks[]?; .name == $c)' "$1"/*.json >/dev/null 2>&1
 }
+
+# results_hits DIR: how often the mutant fired, "?" if unknown.
+results_hits() { cat "$1/mutant.hits" 2>/dev/null || echo '?'; }
+
+# results_oops DIR: the first BUG, Oops, WARNING or panic line on the console.
+results_oops() { grep -m1 -E 'BUG:|Oops|WARNING:|Kernel panic' "$1/console.log" 2>/dev/null; }

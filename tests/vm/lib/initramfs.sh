@@ -71,6 +71,7 @@ initramfs_userland() {
 	cp /etc/mke2fs.conf "$stage/etc/"
 	ldconfig -r "$stage" 2>/dev/null || true
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
+	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
@@ -80,7 +81,7 @@ initramfs_userland() {
 # decompressed, with its own modules.dep.  Cached per kernel and module list.
 initramfs_modules() {
 	local out=$1 key stage m line path rel mdir=$KROOT/lib/modules/$KREL
-	key=$(printf '%s\n' 2 "$KREL" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
+	key=$(printf '%s\n' 2 "$KREL" "$KSTAMP" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
 		"${GUEST_MODULES_OPTIONAL[@]}" | md5sum | cut -c1-12)
 	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0
@@ -102,9 +103,11 @@ initramfs_modules() {
 	for path in $(printf '%s\n' "${paths[@]}" | sort -u); do
 		rel=${path#"$mdir"/}
 		mkdir -p "$stage/lib/modules/$KREL/$(dirname "$rel")"
+		# From stdin: zstd and xz skip a symbolic link given by name,
+		# and a user kernel's module tree is made of them.
 		case $path in
-		*.xz)	xz -dc "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
-		*.zst)	zstd -dcq "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
+		*.xz)	xz -dc < "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
+		*.zst)	zstd -dcq < "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
 		*)	cp "$path" "$stage/lib/modules/$KREL/$rel" ;;
 		esac
 	done

@@ -1,14 +1,39 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# Fetch Debian kernels into the cache and prepare them for booting: the ELF
-# vmlinux (PVH) or the bzImage, and a module tree with modules.dep.  Sourced.
+# Kernels as records, and Debian's kernels as one source of them.  Sourced.
 #
+# A kernel is known by its key, the name of its matrix column and results
+# directory: 6.1, 6.12 and 7 for Debian's, the release string for one the
+# user built (lib/userkernel.sh).  Its record, one associative array per
+# field, filled by the source that produced it:
+#   K_REL[key]     release (uname -r in the guest)
+#   K_BOOT[key]    the file for qemu -kernel; K_KIND[key] pvh or bzimage
+#   K_ROOT[key]    a root holding lib/modules/REL with modules.dep
+#   K_CONFIG[key]  its .config
+#   K_SRC[key]     debian, or how the user gave it: tree, install,
+#                  release, deb
+#   K_HDR[key]     a tree to build modules against (Debian's: its headers
+#                  package, lib/mutants.sh)
+#   K_CACHE[key]   a directory of its own for prepared files (modules.cpio)
+#   K_STAMP[key]   changes when the kernel or its modules are rebuilt
+#   K_DESC[key]    where it came from: package, or tree and commit
+# kernel_prepare KEY makes sure the record exists and copies it into the
+# KREL, KROOT, KBOOT, KBOOT_KIND and KCACHE that booting reads.
+#
+# Debian's kernels are fetched into the cache and prepared once: the ELF
+# vmlinux (PVH) or the bzImage, and a module tree with modules.dep.
 # Everything goes through a private apt state under the cache, so the host's
 # /etc/apt is never touched and the same lists serve all three kernels:
 # bookworm (6.1), bookworm-security (6.12) and trixie-backports + sid (7.x).
 # Once a kernel is prepared it is reused without any network access; set
 # ZDCHECK_VM_REFRESH=1 to look for a newer package.
+
+declare -gA K_REL=() K_BOOT=() K_KIND=() K_ROOT=() K_CONFIG=() K_SRC=() K_HDR=() \
+	K_CACHE=() K_STAMP=() K_DESC=()
+# Expectations per kernel (lib/verdict.sh): tests/vm/expected/KEY unless set.
+# shellcheck disable=SC2034 # read by lib/verdict.sh
+declare -gA EXPECT_FILE
 
 # shellcheck disable=SC2034 # read by tests/vm/run
 KERNELS_ALL=(6.1 6.12 7)
@@ -111,11 +136,26 @@ kernel_fetch() {
 	rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
-# kernel_prepare KEY: make sure KEY is in the cache; sets KREL (release),
-# KROOT (unpacked packages, modules under $KROOT/lib/modules/$KREL), KBOOT
-# (the file for qemu -kernel) and KBOOT_KIND (pvh or bzimage).
+# kernel_prepare KEY: make sure KEY's record exists (fetching a Debian
+# kernel into the cache if needed) and select it: sets KREL, KROOT, KBOOT,
+# KBOOT_KIND (pvh or bzimage) and KCACHE from the record.
 kernel_prepare() {
-	local key=$1 dir=$ZDCHECK_CACHE/kernels/$1
+	local key=$1
+	[ -n "${K_REL[$key]:-}" ] || _kernel_debian "$key"
+	# shellcheck disable=SC2034 # read by tests/vm/run and the libs
+	KREL=${K_REL[$key]} KROOT=${K_ROOT[$key]} KBOOT=${K_BOOT[$key]}
+	# shellcheck disable=SC2034
+	KBOOT_KIND=${K_KIND[$key]} KCACHE=${K_CACHE[$key]} KSTAMP=${K_STAMP[$key]}
+}
+
+# kernel_describe KEY: one line saying which kernel KEY is (results/KEY/kernel).
+kernel_describe() {
+	echo "${K_REL[$1]}, ${K_DESC[$1]}"
+}
+
+# _kernel_debian KEY: the record of Debian's kernel KEY, from the cache.
+_kernel_debian() {
+	local key=$1 dir=$ZDCHECK_CACHE/kernels/$1 rel
 	if [ ! -e "$dir/ready" ] || [ -n "${ZDCHECK_VM_REFRESH:-}" ]; then
 		if [ -e "$dir/ready" ]; then
 			apt_private_update
@@ -126,32 +166,74 @@ kernel_prepare() {
 			kernel_fetch "$key" "$dir"
 		fi
 	fi
-	KREL=$(cat "$dir/release")
-	KROOT=$dir/root
-	[ -e "$dir/ready" ] || _kernel_unpack "$dir"
-	KBOOT_KIND=$(cat "$dir/boot-kind")
-	# shellcheck disable=SC2034 # read by tests/vm/run
-	if [ "$KBOOT_KIND" = pvh ]; then KBOOT=$dir/vmlinux; else KBOOT=$dir/bzImage; fi
+	rel=$(cat "$dir/release")
+	[ -e "$dir/ready" ] || _kernel_unpack "$dir" "$rel" "$dir/root"
+	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_KIND[$key]=$(cat "$dir/boot-kind")
+	if [ "${K_KIND[$key]}" = pvh ]; then K_BOOT[$key]=$dir/vmlinux; else K_BOOT[$key]=$dir/bzImage; fi
+	local c
+	for c in "$dir/root/boot/config-$rel" "$dir/root/lib/modules/$rel/config"; do
+		[ -e "$c" ] && K_CONFIG[$key]=$c && break
+	done
+	# shellcheck disable=SC2034 # read by lib/mutants.sh
+	K_SRC[$key]=debian K_HDR[$key]='' K_CACHE[$key]=$dir K_STAMP[$key]=$(head -n1 "$dir/packages")
+	K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
 
+# _kernel_unpack DIR REL ROOT: a fetched package tree made bootable: DIR's
+# bzImage, vmlinux and boot-kind, and ROOT's modules.dep.
 _kernel_unpack() {
-	local dir=$1 img
+	local dir=$1 rel=$2 root=$3 img
 	# 7.x ships only usr/lib/modules; kmod tools want lib/modules under -b.
-	[ -e "$KROOT/lib" ] || ln -s usr/lib "$KROOT/lib"
-	[ -d "$KROOT/lib/modules/$KREL" ] || die "no modules for $KREL in $KROOT"
-	for img in "$KROOT/boot/vmlinuz-$KREL" "$KROOT/lib/modules/$KREL/vmlinuz"; do
+	[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
+	[ -d "$root/lib/modules/$rel" ] || die "no modules for $rel in $root"
+	for img in "$root/boot/vmlinuz-$rel" "$root/lib/modules/$rel/vmlinuz"; do
 		[ -e "$img" ] && break
 	done
-	[ -e "$img" ] || die "no vmlinuz for $KREL"
-	cp "$img" "$dir/bzImage"
-	if vmlinux_extract "$img" "$dir/vmlinux" && vmlinux_has_pvh "$dir/vmlinux"; then
-		echo pvh > "$dir/boot-kind"
+	[ -e "$img" ] || die "no vmlinuz for $rel"
+	kernel_boot_image "$img" "$dir"
+	# The debs ship no modules.dep (their postinst runs depmod).
+	depmod -b "$root" "$rel" || die "depmod for $rel failed"
+	touch "$dir/ready"
+}
+
+# kernel_boot_image IMAGE DIR: DIR/bzImage, DIR/vmlinux when an ELF with a
+# PVH entry can be had from IMAGE (an ELF vmlinux itself, or a bzImage it
+# can be extracted from), and DIR/boot-kind saying which qemu boots.
+kernel_boot_image() {
+	local img=$1 dir=$2
+	rm -f "$dir/vmlinux" "$dir/bzImage"
+	if [ "$(head -c 4 "$img" | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+		# A build tree's own vmlinux, maybe with debug info: not copied.
+		ln -s "$img" "$dir/vmlinux"
 	else
-		log "kernel $KREL: no PVH vmlinux could be extracted, booting the bzImage"
+		cp "$img" "$dir/bzImage"
+		vmlinux_extract "$img" "$dir/vmlinux" || true
+	fi
+	if [ -e "$dir/vmlinux" ] && vmlinux_has_pvh "$dir/vmlinux"; then
+		echo pvh > "$dir/boot-kind"
+	elif [ -e "$dir/bzImage" ]; then
+		log "kernel $img: no PVH vmlinux could be had, booting the bzImage"
 		rm -f "$dir/vmlinux"
 		echo bzimage > "$dir/boot-kind"
+	else
+		die "$img: an ELF without a PVH entry (CONFIG_PVH) and no bzImage to boot instead"
 	fi
-	# The debs ship no modules.dep (their postinst runs depmod).
-	depmod -b "$KROOT" "$KREL" || die "depmod for $KREL failed"
-	touch "$dir/ready"
+}
+
+# The options a guest needs, kselftest style: tests/vm/config.
+KERNEL_FRAGMENT=$VM_DIR/config
+
+# kernel_config_check KEY: stops the run (exit 2) with one line naming every
+# option of the fragment that KEY's config does not set to y or m.
+kernel_config_check() {
+	local key=$1 cfg=${K_CONFIG[$1]:-} missing
+	if [ -z "$cfg" ] || [ ! -r "$cfg" ]; then
+		usage_error "kernel $key (${K_DESC[$key]}): no kernel config to check against $KERNEL_FRAGMENT"
+	fi
+	missing=$(awk '
+		NR == FNR { if (/^CONFIG_[A-Z0-9_]+=[ym]$/) { sub(/=.*/, ""); have[$0] = 1 }; next }
+		/^CONFIG_/ { sub(/=.*/, ""); if (!($0 in have)) printf "%s ", $0 }
+	' "$cfg" "$KERNEL_FRAGMENT")
+	[ -z "$missing" ] ||
+		usage_error "kernel $key (${K_DESC[$key]}) lacks ${missing% } (config $cfg): build it with the options of $KERNEL_FRAGMENT, see tests/vm/README.md"
 }

@@ -82,11 +82,19 @@ _mutant_cc() {
 	echo "$cross$v"
 }
 
-# mutants_headers KEY: unpack the headers of $KREL; sets MUT_ROOT (the
-# filesystem root to build in: / or the chroot) and MUT_HDR (the headers'
-# path inside that root).
+# mutants_headers KEY: the headers to build against: the user kernel's own
+# tree (K_HDR), else Debian's package for $KREL, unpacked.  Sets MUT_ROOT
+# (the filesystem root to build in: / or the chroot), MUT_HDR (the
+# headers' path inside that root) and MUT_MAKE (make's -C and O= for them).
 mutants_headers() {
 	local key=$1 dir=$ZDCHECK_CACHE/headers/$1 pkg ver cc
+	if [ "${K_SRC[$key]}" != debian ]; then
+		[ -n "${K_HDR[$key]}" ] ||
+			usage_error "kernel $key (${K_DESC[$key]}): no headers to build the mutants against (no lib/modules/$KREL/build)"
+		# Built with the host's compiler, as the tree was.
+		MUT_ROOT=/ MUT_HDR=${K_HDR[$key]} MUT_MAKE=(-C "${K_HDR[$key]}")
+		return 0
+	fi
 	pkg=linux-headers-$KREL
 	MUT_HDR=/usr/src/$pkg
 	if [ ! -e "$dir/ready" ] || [ "$(cat "$dir/release")" != "$KREL" ]; then
@@ -114,10 +122,11 @@ mutants_headers() {
 		# The Makefile in .../-amd64 includes -common by its absolute
 		# path: on the host, call -common's with O= instead.
 		MUT_ROOT=/ MUT_HDR=$dir/root$MUT_HDR
+		MUT_MAKE=(-C "${MUT_HDR%-amd64}-common" O="$MUT_HDR")
 		return 0
 	fi
 	log "kernel $key: no $cc on this host, building in a $MUTANT_CHROOT_SUITE chroot"
-	MUT_ROOT=$(_mutant_chroot)
+	MUT_ROOT=$(_mutant_chroot) MUT_MAKE=(-C "$MUT_HDR")
 	# The headers at their own paths inside the chroot, once per release.
 	if [ ! -e "$MUT_ROOT/.headers-$KREL" ]; then
 		for d in "$dir"/debs.keep/*.deb; do dpkg-deb -x "$d" "$MUT_ROOT"; done
@@ -140,7 +149,7 @@ mutants_build() {
 		b=$out/src
 		rm -rf "$b" && mkdir -p "$b"
 		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
-		nice -n 19 make -C "${MUT_HDR%-amd64}-common" O="$MUT_HDR" M="$b" \
+		nice -n 19 make "${MUT_MAKE[@]}" M="$b" \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
 	else
@@ -152,7 +161,7 @@ mutants_build() {
 		# shellcheck disable=SC2016 # expanded by the inner sh
 		nice -n 19 unshare --mount --fork sh -c \
 			'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh \
-			"$MUT_ROOT" "$MUT_ROOT" make -C "$MUT_HDR" M=/build/zdcheck-mutants \
+			"$MUT_ROOT" "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
 	fi
@@ -174,77 +183,6 @@ _mutant_cpio() {
 	[ -z "$ko" ] || cp "$ko" "$stage/mutant/"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
-}
-
-# _mutant_rows OUTDIR KERNEL NAME: one TSV line per filesystem: kernel,
-# mutant, fs, verdict, checks, diagnosis.  A check catches the mutant when
-# it fails (or errs) with the mutant loaded, passed in the clean boot, is
-# not an expected failure of that kernel, and says what MUTANT_DIAG expects;
-# checks that fail otherwise make the verdict WRONG-DIAG.
-_mutant_rows() {
-	local out=$1 k=$2 m=$3 fs d=$1/$2/$3 clean=$1/$2/clean
-	local hits caught diag last status failed
-	hits=$(cat "$d/mutant.hits" 2>/dev/null || echo '?')
-	status=$(cat "$d/status" 2>/dev/null || true)
-	for fs in "${FILESYSTEMS[@]}"; do
-		caught='' diag=''
-		if [ -s "$d/$fs.json" ]; then
-			# A check that fails on this kernel anyway (expected/<kernel>)
-			# proves nothing about the mutant, even if it passed clean.
-			caught=$(jq -r --slurpfile c <(cat "$clean/$fs.json" 2>/dev/null || echo '{}') \
-				--arg bad "$(_expected "$k" | awk -v t="$fs" '$2 == t { print $1 }')" '
-				($bad | split("\n")) as $bad |
-				[($c[0].checks // [])[] | select(.status == "pass") | .name |
-					select(. as $n | $bad | index($n) | not)] as $ok |
-				[.checks[] | select((.status == "fail" or .status == "error") and
-					(.name as $n | $ok | index($n)))] |
-				map(.name) | join(" ")' "$d/$fs.json" 2>/dev/null)
-			failed=$caught
-			{ IFS= read -r caught; IFS= read -r diag; } < \
-				<(_mutant_diag "$d/$fs.json" "${MUTANT_DIAG[$m]}" "$failed")
-			if [ -n "$failed" ] && [ -z "$caught" ]; then
-				# What they said instead: the first failed check's reason.
-				{ read -r _; IFS= read -r diag; } < <(_mutant_diag "$d/$fs.json" . "$failed")
-				printf '%s\t%s\t%s\tWRONG-DIAG\t%s\t%s (expected /%s/; mutant fired %s times)\n' \
-					"$k" "$m" "$fs" "$failed" "$diag" "${MUTANT_DIAG[$m]}" "$hits"
-				continue
-			fi
-		fi
-		if [ -z "$caught" ] && [ "$status" != "done" ] && [ ! -e "$d/$fs.rc" ]; then
-			# The guest died or hung before this filesystem's report:
-			# caught only if the test bed can name the check it died in.
-			last=$(guest_last_check "$d")
-			if [ "$status" = tests ] && [ -n "$last" ] &&
-				{ [ -e "$d/$fs.stderr" ] || [ "$fs" = "${FILESYSTEMS[0]}" ]; }; then
-				caught="$last (guest died)"
-				diag=$(grep -m1 -E 'BUG:|Oops|WARNING:|Kernel panic' "$d/console.log" 2>/dev/null)
-				diag="${diag:-$(guest_verdict "$d")}"
-			fi
-		fi
-		if [ -n "$caught" ]; then
-			printf '%s\t%s\t%s\tcaught\t%s\t%s (mutant fired %s times)\n' "$k" "$m" "$fs" "$caught" "$diag" "$hits"
-		elif [ "$status" != "done" ] && [ ! -e "$d/$fs.stderr" ]; then
-			# Never reached: neither caught nor missed, and not a pass.
-			printf '%s\t%s\t%s\tNOT-RUN\t-\t%s\n' "$k" "$m" "$fs" "$(guest_verdict "$d")"
-		else
-			last=$(guest_verdict "$d")
-			printf '%s\t%s\t%s\tMISSED\t-\tmutant fired %s times; %s\n' "$k" "$m" "$fs" \
-				"$hits" "${last:-the guest finished}"
-		fi
-	done
-}
-
-# _mutant_diag JSON REGEX "CHECK...": of the CHECKs in zdcheck's report
-# JSON, those whose reason or "also:" evidence matches REGEX, on one line,
-# and the first matching text on the next.
-_mutant_diag() {
-	jq -r --arg re "$2" --arg names "$3" '
-		($names | split(" ")) as $n |
-		[.checks[] | select(.name as $c | $n | index($c)) |
-			{name, text: ([.reason // ""] + [(.evidence // [])[] |
-				select(startswith("also: ")) | ltrimstr("also: ")] |
-				map(select(test($re))))} | select(.text | length > 0)] |
-		(map(.name) | join(" ")), (.[0].text[0] // "")' "$1" 2>/dev/null
 }
 
 # mutants_run: the whole mode; returns 0 when the clean boots match their
@@ -273,7 +211,7 @@ mutants_run() {
 		kernel_prepare "$k"
 		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
 		mutants_build "$k" "$OUTDIR/$k/modules"
-		initramfs_modules "$ZDCHECK_CACHE/kernels/$k/modules.cpio"
+		initramfs_modules "$KCACHE/modules.cpio"
 		for m in clean "${list[@]}"; do
 			d=$OUTDIR/$k/$m
 			mkdir -p "$d"
@@ -286,16 +224,16 @@ mutants_run() {
 			fi
 			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
 			initramfs_config "$work/config.cpio" "$k"
-			cat "$work/userland.cpio" "$ZDCHECK_CACHE/kernels/$k/modules.cpio" \
+			cat "$work/userland.cpio" "$KCACHE/modules.cpio" \
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
 			log "kernel $k: booting $KREL with mutant $m"
-			boot "$k" "$d" "$work/initrd-$k"
-			if [ "$m" = clean ] && [ -n "$BOOT_VERDICT" ]; then
-				log "kernel $k: the clean boot failed ($BOOT_VERDICT): no mutant can be judged"
+			guest_boot "$k" "$d" "$work/initrd-$k"
+			if [ "$m" = clean ] && [ -n "$(results_verdict "$d")" ]; then
+				log "kernel $k: the clean boot failed ($(results_verdict "$d")): no mutant can be judged"
 				rc=1
 				break
 			fi
-			[ "$m" = clean ] || _mutant_rows "$OUTDIR" "$k" "$m" >> "$rows"
+			[ "$m" = clean ] || mutant_rows "$OUTDIR" "$k" "$m" "${MUTANT_DIAG[$m]}" >> "$rows"
 		done
 		rm -f "$work/initrd-$k"
 	done
@@ -307,8 +245,8 @@ mutants_run() {
 	for k in "${KERNELS[@]}"; do
 		[ -d "$OUTDIR/$k/clean" ] && ln -sfn "$OUTDIR/$k/clean" "$out_clean/$k"
 	done
-	# shellcheck disable=SC2317 # called by matrix.sh
-	_targets() { printf '%s\n' "${FILESYSTEMS[@]}"; }
+	# shellcheck disable=SC2034 # read by lib/verdict.sh
+	local -a MATRIX_TARGETS=("${FILESYSTEMS[@]}")
 	echo "clean boots (the same checks, no mutant):"
 	matrix_print "$out_clean" || rc=1
 	# Notes about the expected failures of checks outside the selection
@@ -318,22 +256,12 @@ mutants_run() {
 	return $rc
 }
 
-# _mutant_table ROWS: the mutation table; 1 if a mutant was not caught.
+# _mutant_table ROWS: the mutation table (lib/verdict.sh's mutant_table)
+# with the checks and the mutants; 1 if a mutant was not caught.
 _mutant_table() {
 	echo
 	echo "mutation table (checks: ${MUTANT_CHECKS[*]}; for zdm_nowait also ${MUTANT_EXTRA[zdm_nowait]})"
-	awk -F'\t' '
-		{ n++; k[n] = $1; m[n] = $2; f[n] = $3; v[n] = $4; c[n] = $5; g[n] = $6
-		  if ($4 != "caught") bad = 1 }
-		END {
-			printf "%-7s %-13s %-5s %-10s %s\n", "kernel", "mutant", "fs", "verdict", "caught by / diagnosis"
-			for (i = 1; i <= n; i++) {
-				printf "%-7s %-13s %-5s %-10s %s\n", k[i], m[i], f[i], v[i], c[i]
-				printf "%-7s %-13s %-5s %-10s   %s\n", "", "", "", "", g[i]
-			}
-			if (n == 0) print "(no mutant ran)"
-			exit bad || n == 0
-		}' "$1"
+	mutant_table "$1"
 	local r=$?
 	echo
 	for m in "${MUTANTS[@]}"; do printf '  %-13s %s\n' "$m" "${MUTANT_WHAT[$m]}"; done
