@@ -32,6 +32,7 @@ matrix_run() {
 
 # _matrix_boots KERNEL: its main boot into OUTDIR/KERNEL/, then a boot of
 # its own for each selected check of ALONE into alone-NAME/ there.
+# shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
 _matrix_boots() {
 	local k=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1
 	kernel_prepare "$k"
