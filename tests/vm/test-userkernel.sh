@@ -6,7 +6,8 @@
 # modules.order says they were built, .config) and once as make install +
 # modules_install into a directory (vmlinuz-REL, zstd modules, no
 # modules.dep).
-# Both are booted with the same checks and must give the same verdicts;
+# Both, and the install directory's boot/vmlinuz-REL as an installed
+# release, are booted with the same checks and must give the same verdicts;
 # a config without CONFIG_FS_DAX and a path that is no kernel are refused
 # with exit 2 before anything boots.
 #
@@ -29,13 +30,14 @@ shift
 command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64: skipped" >&2; exit 77; }
 
 kernel_prepare 6.12
-rel=$KREL mods=$KROOT/lib/modules/$KREL
+rel=${K_REL[6.12]} root=${K_ROOT[6.12]} cache=${K_CACHE[6.12]}
+mods=$root/lib/modules/$rel
 tree=$work/tree inst=$work/install
 rm -rf "$tree" "$inst" "$work/noconfig" && mkdir -p "$tree/include/config" "$inst/boot"
 
 # The guest's modules and what they need, as Debian built them.
 mapfile -t paths < <(for m in "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}"; do
-	modprobe -C /dev/null -d "$KROOT" -S "$rel" --show-depends "$m" |
+	modprobe -C /dev/null -d "$root" -S "$rel" --show-depends "$m" |
 		awk '$1 == "insmod" { print $2 }'
 done | sort -u)
 for p in "${paths[@]}"; do
@@ -59,9 +61,9 @@ sed 's|^|kernel/|; s|\.o$|.ko|' "$tree/modules.order" > "$inst/lib/modules/$rel/
 echo "$rel" > "$tree/include/config/kernel.release"
 cp "${K_CONFIG[6.12]}" "$tree/.config"
 cp "${K_CONFIG[6.12]}" "$inst/boot/config-$rel"
-if [ "$KBOOT_KIND" = pvh ]; then cp "$KBOOT" "$tree/vmlinux"; fi
-mkdir -p "$tree/arch/x86/boot" && cp "$KCACHE/bzImage" "$tree/arch/x86/boot/bzImage"
-cp "$KCACHE/bzImage" "$inst/boot/vmlinuz-$rel"
+if [ "${K_KIND[6.12]}" = pvh ]; then cp "${K_BOOT[6.12]}" "$tree/vmlinux"; fi
+mkdir -p "$tree/arch/x86/boot" && cp "$cache/bzImage" "$tree/arch/x86/boot/bzImage"
+cp "$cache/bzImage" "$inst/boot/vmlinuz-$rel"
 
 fail=0
 # refused RUN-ARGS... PATTERN: run must exit 2 before booting, saying PATTERN.
@@ -83,9 +85,11 @@ refused --kernel "$work/noconfig" "lacks CONFIG_FS_DAX .*tests/vm/config"
 refused --kernel "$work/nothing" "not a kernel build tree"
 refused --kernel "$tree" --kernel "$inst" "release $rel is there twice"
 
-for layout in tree install; do
-	echo "== --kernel $work/$layout"
-	"$VM_DIR/run" --kernel "$work/$layout" -o "$work/out-$layout" "$@" || fail=1
+# The install directory's boot/vmlinuz-REL given as such: an installed
+# release, as /boot/vmlinuz-REL is, in a root that is not this machine's.
+for layout in tree:tree install:install release:install/boot/vmlinuz-$rel; do
+	echo "== --kernel $work/${layout#*:}"
+	"$VM_DIR/run" --kernel "$work/${layout#*:}" -o "$work/out-${layout%%:*}" "$@" || fail=1
 done
-"$VM_DIR/compare-runs" "$work/out-tree" "$work/out-install" || fail=1
+"$VM_DIR/compare-runs" "$work/out-tree" "$work/out-install" "$work/out-release" || fail=1
 exit $fail

@@ -75,8 +75,8 @@ _usrmerge() {
 # _fstests_modules KEY OUT: the kernel's module archive (lib/initramfs.sh's,
 # cached per kernel) with its paths under /usr.
 _fstests_modules() {
-	local mods=$KCACHE/modules.cpio out=$2 stage
-	initramfs_modules "$mods"
+	local mods=${K_CACHE[$1]}/modules.cpio out=$2 stage
+	initramfs_modules "$1" "$mods"
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
 	(cd "$stage" && cpio -id --quiet < "$mods")
 	_usrmerge "$stage"
@@ -158,14 +158,14 @@ fstests_main() {
 		_fstests_extra "$work/extra.cpio"
 		cat "$ZDCHECK_CACHE/guest-root.cpio" "$work/modules.cpio" "$work/extra.cpio" \
 			> "$work/initrd"
-		log "kernel $k: booting $KREL ($KBOOT_KIND) with the Debian root"
+		log "kernel $k: booting ${K_REL[$k]} (${K_KIND[$k]}) with the Debian root"
 		_fstests_guest "$k" "$res" "$work/initrd"
 		rm -f "$work/initrd"
 		[ "$VM_MODE" = shell ] && return 0
 		kernel_describe "$k" > "$res/kernel"
 		for fs in "${FILESYSTEMS[@]}"; do
 			flog=$res/fstests-$fs.log
-			echo "== kernel $k ($KREL), $fs: ./check ${FSTESTS_CASES[*]}"
+			echo "== kernel $k (${K_REL[$k]}), $fs: ./check ${FSTESTS_CASES[*]}"
 			if ! grep -q '^Ran:' "$flog" 2>/dev/null; then
 				echo "no fstests summary (guest: $(results_verdict "$res"))"
 				tail -n 5 "$flog" 2>/dev/null

@@ -58,7 +58,7 @@ GUEST_MEM=1G
 GUEST_QEMU_EXTRA=()
 VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
-# guest_run KEY RESDIR INITRD [CMDLINE]: boots $KBOOT with $GUEST_MEM of RAM,
+# guest_run KEY RESDIR INITRD [CMDLINE]: boots kernel KEY with $GUEST_MEM of RAM,
 # the NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results" and
 # GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; writes RESDIR/boot
 # (qemu's exit code, 124 on timeout, and the wall clock).
@@ -91,7 +91,7 @@ guest_run() {
 	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
 		-machine pc,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G"
 		-nodefaults -no-user-config -display none -no-reboot
-		-kernel "$KBOOT" -initrd "$initrd" -append "$append"
+		-kernel "${K_BOOT[$key]}" -initrd "$initrd" -append "$append"
 		"${dimms[@]}"
 		-fsdev "local,id=res,path=$res,security_model=none"
 		-device virtio-9p-pci,fsdev=res,mount_tag=results
@@ -161,6 +161,19 @@ results_status() { cat "$1/status" 2>/dev/null || true; }
 # and how long the guest took, in ms (0 unknown).
 results_boot_rc() { local rc _; { read -r rc _ < "$1/boot"; } 2>/dev/null && echo "$rc" || echo '?'; }
 results_boot_ms() { local _ ms; { read -r _ ms _ < "$1/boot"; } 2>/dev/null && echo "$ms" || echo 0; }
+
+# results_kernel DIR: which kernel the boot was ("?" if the host did not say).
+results_kernel() { cat "$1/kernel" 2>/dev/null || echo '?'; }
+
+# results_alone DIR: "CHECK ALONE-DIR" for each boot of its own in a
+# kernel's results directory.
+results_alone() {
+	local d
+	for d in "$1"/alone-*/; do
+		[ -e "$d/only" ] && echo "$(cat "$d/only") ${d%/}"
+	done
+	return 0
+}
 
 # results_retried DIR: whether the boot was retried (try1/ holds the first).
 results_retried() { [ -d "$1/try1" ]; }

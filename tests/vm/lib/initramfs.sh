@@ -77,49 +77,51 @@ initramfs_userland() {
 	rm -rf "$stage"
 }
 
-# initramfs_modules OUT: the closure of GUEST_MODULES for $KREL/$KROOT,
+# initramfs_modules KERNEL OUT: the closure of GUEST_MODULES for KERNEL,
 # decompressed, with its own modules.dep.  Cached per kernel and module list.
 initramfs_modules() {
-	local out=$1 key stage m line path rel mdir=$KROOT/lib/modules/$KREL
-	key=$(printf '%s\n' 2 "$KREL" "$KSTAMP" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
+	local k=$1 out=$2 key stage m line path rel
+	local krel=${K_REL[$1]} kroot=${K_ROOT[$1]}
+	local mdir=$kroot/lib/modules/$krel
+	key=$(printf '%s\n' 2 "$krel" "${K_STAMP[$k]}" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
 		"${GUEST_MODULES_OPTIONAL[@]}" | md5sum | cut -c1-12)
 	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0
 	fi
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mods.XXXXXX")
-	mkdir -p "$stage/lib/modules/$KREL"
+	mkdir -p "$stage/lib/modules/$krel"
 	local -a paths=()
 	# -C /dev/null: the host's /etc/modprobe.d (ndctl installs one) would
 	# otherwise change what gets resolved.
 	for m in "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}"; do
-		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$KROOT" -S "$KREL" \
+		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$kroot" -S "$krel" \
 			--show-depends "$m" | awk '$1 == "insmod" {print $2}') ||
-			die "module $m not found for $KREL"
+			die "module $m not found for $krel"
 	done
 	for m in "${GUEST_MODULES_OPTIONAL[@]}"; do
-		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$KROOT" -S "$KREL" \
+		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$kroot" -S "$krel" \
 			--show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}') || true
 	done
 	for path in $(printf '%s\n' "${paths[@]}" | sort -u); do
 		rel=${path#"$mdir"/}
-		mkdir -p "$stage/lib/modules/$KREL/$(dirname "$rel")"
+		mkdir -p "$stage/lib/modules/$krel/$(dirname "$rel")"
 		# From stdin: zstd and xz skip a symbolic link given by name,
 		# and a user kernel's module tree is made of them.
 		case $path in
-		*.xz)	xz -dc < "$path" > "$stage/lib/modules/$KREL/${rel%.xz}" ;;
-		*.zst)	zstd -dcq < "$path" > "$stage/lib/modules/$KREL/${rel%.zst}" ;;
-		*)	cp "$path" "$stage/lib/modules/$KREL/$rel" ;;
+		*.xz)	xz -dc < "$path" > "$stage/lib/modules/$krel/${rel%.xz}" ;;
+		*.zst)	zstd -dcq < "$path" > "$stage/lib/modules/$krel/${rel%.zst}" ;;
+		*)	cp "$path" "$stage/lib/modules/$krel/$rel" ;;
 		esac
 	done
 	for line in modules.builtin modules.builtin.modinfo modules.order; do
-		[ -e "$mdir/$line" ] && cp "$mdir/$line" "$stage/lib/modules/$KREL/"
+		[ -e "$mdir/$line" ] && cp "$mdir/$line" "$stage/lib/modules/$krel/"
 	done
 	# The kernel's config where tools look for it (zdcheck probe reports it).
 	mkdir -p "$stage/boot"
-	for line in "$KROOT/boot/config-$KREL" "$mdir/config"; do
-		[ -e "$line" ] && cp "$line" "$stage/boot/config-$KREL" && break
+	for line in "$kroot/boot/config-$krel" "$mdir/config"; do
+		[ -e "$line" ] && cp "$line" "$stage/boot/config-$krel" && break
 	done
-	depmod -b "$stage" "$KREL" || die "depmod of the guest modules failed"
+	depmod -b "$stage" "$krel" || die "depmod of the guest modules failed"
 	cpio_pack "$stage" "$out"
 	echo "$key" > "$out.key"
 	rm -rf "$stage"

@@ -18,8 +18,8 @@
 #   K_CACHE[key]   a directory of its own for prepared files (modules.cpio)
 #   K_STAMP[key]   changes when the kernel or its modules are rebuilt
 #   K_DESC[key]    where it came from: package, or tree and commit
-# kernel_prepare KEY makes sure the record exists and copies it into the
-# KREL, KROOT, KBOOT, KBOOT_KIND and KCACHE that booting reads.
+# kernel_prepare KEY makes sure the record exists; everything else reads
+# the record by KEY.
 #
 # Debian's kernels are fetched into the cache and prepared once: the ELF
 # vmlinux (PVH) or the bzImage, and a module tree with modules.dep.
@@ -137,15 +137,9 @@ kernel_fetch() {
 }
 
 # kernel_prepare KEY: make sure KEY's record exists (fetching a Debian
-# kernel into the cache if needed) and select it: sets KREL, KROOT, KBOOT,
-# KBOOT_KIND (pvh or bzimage) and KCACHE from the record.
+# kernel into the cache if needed).
 kernel_prepare() {
-	local key=$1
-	[ -n "${K_REL[$key]:-}" ] || _kernel_debian "$key"
-	# shellcheck disable=SC2034 # read by tests/vm/run and the libs
-	KREL=${K_REL[$key]} KROOT=${K_ROOT[$key]} KBOOT=${K_BOOT[$key]}
-	# shellcheck disable=SC2034
-	KBOOT_KIND=${K_KIND[$key]} KCACHE=${K_CACHE[$key]} KSTAMP=${K_STAMP[$key]}
+	[ -n "${K_REL[$1]:-}" ] || _kernel_debian "$1"
 }
 
 # kernel_describe KEY: one line saying which kernel KEY is (results/KEY/kernel).
@@ -168,7 +162,9 @@ _kernel_debian() {
 	fi
 	rel=$(cat "$dir/release")
 	[ -e "$dir/ready" ] || _kernel_unpack "$dir" "$rel" "$dir/root"
+	# shellcheck disable=SC2034 # the record, read by the other libs
 	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_KIND[$key]=$(cat "$dir/boot-kind")
+	# shellcheck disable=SC2034
 	if [ "${K_KIND[$key]}" = pvh ]; then K_BOOT[$key]=$dir/vmlinux; else K_BOOT[$key]=$dir/bzImage; fi
 	local c
 	for c in "$dir/root/boot/config-$rel" "$dir/root/lib/modules/$rel/config"; do

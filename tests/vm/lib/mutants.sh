@@ -83,21 +83,21 @@ _mutant_cc() {
 }
 
 # mutants_headers KEY: the headers to build against: the user kernel's own
-# tree (K_HDR), else Debian's package for $KREL, unpacked.  Sets MUT_ROOT
+# tree (K_HDR), else Debian's package for $krel, unpacked.  Sets MUT_ROOT
 # (the filesystem root to build in: / or the chroot), MUT_HDR (the
 # headers' path inside that root) and MUT_MAKE (make's -C and O= for them).
 mutants_headers() {
-	local key=$1 dir=$ZDCHECK_CACHE/headers/$1 pkg ver cc
+	local key=$1 dir=$ZDCHECK_CACHE/headers/$1 pkg ver cc krel=${K_REL[$1]}
 	if [ "${K_SRC[$key]}" != debian ]; then
 		[ -n "${K_HDR[$key]}" ] ||
-			usage_error "kernel $key (${K_DESC[$key]}): no headers to build the mutants against (no lib/modules/$KREL/build)"
+			usage_error "kernel $key (${K_DESC[$key]}): no headers to build the mutants against (no lib/modules/$krel/build)"
 		# Built with the host's compiler, as the tree was.
 		MUT_ROOT=/ MUT_HDR=${K_HDR[$key]} MUT_MAKE=(-C "${K_HDR[$key]}")
 		return 0
 	fi
-	pkg=linux-headers-$KREL
+	pkg=linux-headers-$krel
 	MUT_HDR=/usr/src/$pkg
-	if [ ! -e "$dir/ready" ] || [ "$(cat "$dir/release")" != "$KREL" ]; then
+	if [ ! -e "$dir/ready" ] || [ "$(cat "$dir/release")" != "$krel" ]; then
 		apt_private_update
 		ver=$(apt-cache "${APT_OPTS[@]}" show "$pkg" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)
 		[ -n "$ver" ] || die "no $pkg in the private apt state"
@@ -114,7 +114,7 @@ mutants_headers() {
 			die "apt-get download ${pkgs[*]} failed"
 		for d in "$dir.tmp"/debs/*.deb; do dpkg-deb -x "$d" "$dir.tmp/root"; done
 		mv "$dir.tmp/debs" "$dir.tmp/debs.keep"
-		echo "$KREL" > "$dir.tmp/release"
+		echo "$krel" > "$dir.tmp/release"
 		rm -rf "$dir" && mv "$dir.tmp" "$dir" && touch "$dir/ready"
 	fi
 	cc=$(_mutant_cc "$dir/root$MUT_HDR")
@@ -128,17 +128,17 @@ mutants_headers() {
 	log "kernel $key: no $cc on this host, building in a $MUTANT_CHROOT_SUITE chroot"
 	MUT_ROOT=$(_mutant_chroot) MUT_MAKE=(-C "$MUT_HDR")
 	# The headers at their own paths inside the chroot, once per release.
-	if [ ! -e "$MUT_ROOT/.headers-$KREL" ]; then
+	if [ ! -e "$MUT_ROOT/.headers-$krel" ]; then
 		for d in "$dir"/debs.keep/*.deb; do dpkg-deb -x "$d" "$MUT_ROOT"; done
-		touch "$MUT_ROOT/.headers-$KREL"
+		touch "$MUT_ROOT/.headers-$krel"
 	fi
 	chroot "$MUT_ROOT" sh -c "command -v $cc" >/dev/null ||
 		die "the $MUTANT_CHROOT_SUITE chroot has no $cc either"
 }
 
-# mutants_build KEY OUT: build every mutant for $KREL into OUT/*.ko.
+# mutants_build KEY OUT: build every mutant for kernel KEY into OUT/*.ko.
 mutants_build() {
-	local key=$1 out=$2 b
+	local key=$1 out=$2 b krel=${K_REL[$1]}
 	mutants_headers "$key"
 	mkdir -p "$out"
 	# No BTF for the modules: the host may have no pahole, and nothing
@@ -151,7 +151,7 @@ mutants_build() {
 		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
 		nice -n 19 make "${MUT_MAKE[@]}" M="$b" \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
-			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
+			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $krel failed"; }
 	else
 		b=$MUT_ROOT/build/zdcheck-mutants
 		rm -rf "$b" && mkdir -p "$b"
@@ -163,14 +163,14 @@ mutants_build() {
 			'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh \
 			"$MUT_ROOT" "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
-			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $KREL failed"; }
+			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $krel failed"; }
 	fi
 	cp "$b"/*.ko "$out/"
 	[ "$MUT_ROOT" = / ] || rm -rf "$b"
 	for b in "${MUTANTS[@]}"; do
-		[ -e "$out/$b.ko" ] || die "no $b.ko built for $KREL"
-		[ "$(modinfo -F vermagic "$out/$b.ko" | cut -d' ' -f1)" = "$KREL" ] ||
-			die "$b.ko was built for another kernel than $KREL"
+		[ -e "$out/$b.ko" ] || die "no $b.ko built for $krel"
+		[ "$(modinfo -F vermagic "$out/$b.ko" | cut -d' ' -f1)" = "$krel" ] ||
+			die "$b.ko was built for another kernel than $krel"
 	done
 }
 
@@ -211,7 +211,7 @@ mutants_run() {
 		kernel_prepare "$k"
 		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
 		mutants_build "$k" "$OUTDIR/$k/modules"
-		initramfs_modules "$KCACHE/modules.cpio"
+		initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
 		for m in clean "${list[@]}"; do
 			d=$OUTDIR/$k/$m
 			mkdir -p "$d"
@@ -224,9 +224,9 @@ mutants_run() {
 			fi
 			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
 			initramfs_config "$work/config.cpio" "$k"
-			cat "$work/userland.cpio" "$KCACHE/modules.cpio" \
+			cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" \
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
-			log "kernel $k: booting $KREL with mutant $m"
+			log "kernel $k: booting ${K_REL[$k]} with mutant $m"
 			guest_boot "$k" "$d" "$work/initrd-$k"
 			if [ "$m" = clean ] && [ -n "$(results_verdict "$d")" ]; then
 				log "kernel $k: the clean boot failed ($(results_verdict "$d")): no mutant can be judged"

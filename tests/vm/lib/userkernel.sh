@@ -10,7 +10,8 @@
 #     config-REL, or the same under DIR/boot) plus make modules_install
 #     INSTALL_MOD_PATH=DIR (DIR/lib/modules/REL);
 #   - an installed release: /boot/vmlinuz-REL (or just REL) with
-#     /lib/modules/REL and /boot/config-REL;
+#     /lib/modules/REL and /boot/config-REL (any ROOT/boot/vmlinuz-REL
+#     with ROOT/lib/modules/REL alike);
 #   - a Debian linux-image-*.deb holding the image and the modules.
 # Nothing is written into PATH: what needs writing (a module tree with
 # modules.dep, an extracted vmlinux) goes to $ZDCHECK_CACHE/user/.
@@ -59,7 +60,10 @@ kernel_add_user() {
 		root=$dir/root
 		;;
 	release)
-		root=/ rel=${path##*/vmlinuz-}
+		# BOOT/vmlinuz-REL: the root is above BOOT, / for /boot.
+		rel=${path##*/vmlinuz-} root=${path%/*}
+		root=${root%/*}
+		root=${root:-/}
 		;;
 	install)
 		root=$path
