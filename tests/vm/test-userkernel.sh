@@ -43,11 +43,7 @@ done | sort -u)
 for p in "${paths[@]}"; do
 	r=${p#"$mods"/kernel/} r=${r%.xz} r=${r%.zst}
 	mkdir -p "$tree/$(dirname "$r")" "$inst/lib/modules/$rel/kernel/$(dirname "$r")"
-	case $p in
-	*.xz)	xz -dc "$p" > "$tree/$r" ;;
-	*.zst)	zstd -dcq "$p" > "$tree/$r" ;;
-	*)	cp "$p" "$tree/$r" ;;
-	esac
+	module_decompress "$p" "$tree/$r"
 	# Debian's are xz; the install directory gets zstd, as from
 	# CONFIG_MODULE_COMPRESS_ZSTD.
 	zstd -q "$tree/$r" -o "$inst/lib/modules/$rel/kernel/$r.zst"

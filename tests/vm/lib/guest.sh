@@ -157,10 +157,10 @@ _boot_crashed() {
 # results_status DIR: how far the guest got, empty if it never said.
 results_status() { cat "$1/status" 2>/dev/null || true; }
 
-# results_boot_rc DIR, results_boot_ms DIR: qemu's exit code ("?" unknown)
-# and how long the guest took, in ms (0 unknown).
-results_boot_rc() { local rc _; { read -r rc _ < "$1/boot"; } 2>/dev/null && echo "$rc" || echo '?'; }
-results_boot_ms() { local _ ms; { read -r _ ms _ < "$1/boot"; } 2>/dev/null && echo "$ms" || echo 0; }
+# results_boot DIR: "QEMU-EXIT MILLISECONDS LIMIT" of the boot, "? 0 ?" if
+# the host did not say; results_boot_ms DIR: the milliseconds alone.
+results_boot() { cat "$1/boot" 2>/dev/null || echo '? 0 ?'; }
+results_boot_ms() { local _ ms; read -r _ ms _ < <(results_boot "$1"); echo "$ms"; }
 
 # results_kernel DIR: which kernel the boot was ("?" if the host did not say).
 results_kernel() { cat "$1/kernel" 2>/dev/null || echo '?'; }
@@ -183,7 +183,7 @@ results_retried() { [ -d "$1/try1" ]; }
 results_verdict() {
 	local res=$1 status rc limit last why
 	status=$(results_status "$res")
-	rc=$(results_boot_rc "$res")
+	read -r rc _ limit < <(results_boot "$res")
 	case $status in
 	done)	return 0 ;;
 	"")	why="guest never mounted the results share (qemu exit $rc)" ;;
@@ -193,10 +193,7 @@ results_verdict() {
 		why="guest died or hung while running zdcheck${last:+, during check $last} (qemu exit $rc)" ;;
 	*)	why="guest $status" ;;
 	esac
-	if [ "$rc" = 124 ]; then
-		read -r _ _ limit < "$res/boot"
-		why="timed out after ${limit}s: $why"
-	fi
+	[ "$rc" != 124 ] || why="timed out after ${limit}s: $why"
 	echo "$why"
 }
 

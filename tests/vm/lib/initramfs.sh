@@ -77,6 +77,20 @@ initramfs_userland() {
 	rm -rf "$stage"
 }
 
+# module_decompress MODULE DIR/NAME.ko[.xz|.zst]: MODULE as a plain .ko at
+# DIR/NAME.ko, whatever its compression.  From stdin: zstd and xz skip a
+# symbolic link given by name, and a user kernel's module tree is made of
+# them.
+module_decompress() {
+	local out=${2%.xz}
+	out=${out%.zst}
+	case $1 in
+	*.xz)	xz -dc < "$1" > "$out" ;;
+	*.zst)	zstd -dcq < "$1" > "$out" ;;
+	*)	cp "$1" "$out" ;;
+	esac
+}
+
 # initramfs_modules KERNEL OUT: the closure of GUEST_MODULES for KERNEL,
 # decompressed, with its own modules.dep.  Cached per kernel and module list.
 initramfs_modules() {
@@ -105,13 +119,7 @@ initramfs_modules() {
 	for path in $(printf '%s\n' "${paths[@]}" | sort -u); do
 		rel=${path#"$mdir"/}
 		mkdir -p "$stage/lib/modules/$krel/$(dirname "$rel")"
-		# From stdin: zstd and xz skip a symbolic link given by name,
-		# and a user kernel's module tree is made of them.
-		case $path in
-		*.xz)	xz -dc < "$path" > "$stage/lib/modules/$krel/${rel%.xz}" ;;
-		*.zst)	zstd -dcq < "$path" > "$stage/lib/modules/$krel/${rel%.zst}" ;;
-		*)	cp "$path" "$stage/lib/modules/$krel/$rel" ;;
-		esac
+		module_decompress "$path" "$stage/lib/modules/$krel/$rel"
 	done
 	for line in modules.builtin modules.builtin.modinfo modules.order; do
 		[ -e "$mdir/$line" ] && cp "$mdir/$line" "$stage/lib/modules/$krel/"

@@ -163,9 +163,8 @@ _kernel_debian() {
 	rel=$(cat "$dir/release")
 	[ -e "$dir/ready" ] || _kernel_unpack "$dir" "$rel" "$dir/root"
 	# shellcheck disable=SC2034 # the record, read by the other libs
-	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_KIND[$key]=$(cat "$dir/boot-kind")
-	# shellcheck disable=SC2034
-	if [ "${K_KIND[$key]}" = pvh ]; then K_BOOT[$key]=$dir/vmlinux; else K_BOOT[$key]=$dir/bzImage; fi
+	K_REL[$key]=$rel K_ROOT[$key]=$dir/root
+	kernel_record_boot "$key" "$dir"
 	local c
 	for c in "$dir/root/boot/config-$rel" "$dir/root/lib/modules/$rel/config"; do
 		[ -e "$c" ] && K_CONFIG[$key]=$c && break
@@ -214,6 +213,14 @@ kernel_boot_image() {
 	else
 		die "$img: an ELF without a PVH entry (CONFIG_PVH) and no bzImage to boot instead"
 	fi
+}
+
+# kernel_record_boot KEY DIR: KEY's K_KIND and K_BOOT from what
+# kernel_boot_image left in DIR.
+kernel_record_boot() {
+	K_KIND[$1]=$(cat "$2/boot-kind")
+	# shellcheck disable=SC2034 # the record, read by lib/guest.sh
+	if [ "${K_KIND[$1]}" = pvh ]; then K_BOOT[$1]=$2/vmlinux; else K_BOOT[$1]=$2/bzImage; fi
 }
 
 # The options a guest needs, kselftest style: tests/vm/config.

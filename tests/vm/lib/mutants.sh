@@ -189,7 +189,7 @@ _mutant_cpio() {
 # expectations and every mutant was caught on every kernel and filesystem.
 mutants_run() {
 	# shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
-	local k m d rc=0 rows=$work/mutant-rows
+	local k m d why rc=0 rows=$work/mutant-rows
 	local -a sel=() list extra args=("${ZDCHECK_ARGS[@]}")
 	# ZDCHECK_VM_MUTANTS="zdm_a zdm_b": only those (the clean boot always runs).
 	read -r -a list <<<"${ZDCHECK_VM_MUTANTS:-${MUTANTS[*]}}"
@@ -228,8 +228,9 @@ mutants_run() {
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
 			log "kernel $k: booting ${K_REL[$k]} with mutant $m"
 			guest_boot "$k" "$d" "$work/initrd-$k"
-			if [ "$m" = clean ] && [ -n "$(results_verdict "$d")" ]; then
-				log "kernel $k: the clean boot failed ($(results_verdict "$d")): no mutant can be judged"
+			why=$(results_verdict "$d")
+			if [ "$m" = clean ] && [ -n "$why" ]; then
+				log "kernel $k: the clean boot failed ($why): no mutant can be judged"
 				rc=1
 				break
 			fi

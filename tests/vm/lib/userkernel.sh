@@ -104,12 +104,13 @@ kernel_add_user() {
 	if [ ! -e "$dir/boot-kind" ] || [ "$img" -nt "$dir/boot-kind" ]; then
 		kernel_boot_image "$img" "$dir"
 	fi
-	K_REL[$key]=$rel K_ROOT[$key]=$root K_KIND[$key]=$(cat "$dir/boot-kind")
-	if [ "${K_KIND[$key]}" = pvh ]; then K_BOOT[$key]=$dir/vmlinux; else K_BOOT[$key]=$dir/bzImage; fi
+	K_REL[$key]=$rel K_ROOT[$key]=$root
+	kernel_record_boot "$key" "$dir"
 	K_CONFIG[$key]=$cfg K_SRC[$key]=$kind K_HDR[$key]=$hdr K_CACHE[$key]=$dir
 	K_STAMP[$key]=$(stat -c %Y "$img" "$root/lib/modules/$rel/modules.dep" | tr '\n' .)
 	K_DESC[$key]="$kind $path$(_user_commit "$path" "$kind")"
-	EXPECT_FILE[$key]=${USER_EXPECT:-/dev/null}
+	# No expectations of its own (tests/vm/run --expect gives some).
+	EXPECT_FILE[$key]=/dev/null
 	# shellcheck disable=SC2034 # read by tests/vm/run
 	KERNEL_ADDED=$key
 }
