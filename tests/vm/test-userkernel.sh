@@ -20,6 +20,8 @@ set -euo pipefail
 . "$VM_DIR/lib/vmlinux.sh"
 # shellcheck source=lib/kernels.sh
 . "$VM_DIR/lib/kernels.sh"
+# shellcheck source=lib/providers.sh
+. "$VM_DIR/lib/providers.sh"
 # shellcheck source=lib/initramfs.sh
 . "$VM_DIR/lib/initramfs.sh"
 

@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 fails=0 case=''
 # What tests/vm/run sets for the verdict.
-KERNELS=() FILESYSTEMS=() ZDCHECK_ARGS=()
+RUNS=() FILESYSTEMS=() ZDCHECK_ARGS=()
 
 # judge CASE KERNEL...: matrix_print and expectations_check over CASE as
 # tests/vm/run calls them; their output into $work/out, each followed by
@@ -26,7 +26,7 @@ KERNELS=() FILESYSTEMS=() ZDCHECK_ARGS=()
 judge() {
 	case=$1
 	shift
-	KERNELS=("$@")
+	RUNS=("$@")
 	EXPECT_FILE=()
 	[ ! -e "$data/$case/expectations" ] || EXPECT_FILE[k]=$data/$case/expectations
 	(
@@ -200,7 +200,7 @@ expect99() {
 EXPECT_FILE=([k]=$data/bad-diagnosis)
 expect99 "undefined" _expected k
 has "vm: error: $data/bad-diagnosis:2: diagnosis no-such-diagnosis is not defined in $VM_DIR/expected/diagnoses"
-KERNELS=(k)
+RUNS=(k)
 expect99 "undefined, in expectations_check" expectations_check "$data/pass"
 EXPECT_FILE=([k]=$data/bad-shape)
 expect99 "shape" _expected k

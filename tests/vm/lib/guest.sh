@@ -38,40 +38,44 @@
 #   try1/            the first try of a boot that crashed before its first
 #                    result, moved there by guest_boot; never read
 #   kernel           which kernel it was (lib/kernels.sh kernel_describe)
+#   provider         which DAX memory (lib/providers.sh P_DESC)
+#   skipped          the kernel cannot do the provider: why (then nothing
+#                    booted, and this is all there is)
 #   alone-NAME/      a boot of its own for one check (ALONE): the same
 #                    layout, with "only" naming the check
-# A run's OUTDIR holds one per kernel, OUTDIR/KEY/; in the mutant mode
+# A run's OUTDIR holds one per kernel and provider, OUTDIR/RUN/ (RUN: the
+# kernel's KEY for the nfit provider, KEY@PROVIDER for the others,
+# lib/providers.sh run_key); in the mutant mode
 # OUTDIR/KEY/clean/ and OUTDIR/KEY/zdm_*/, with the modules in
 # OUTDIR/KEY/modules/; in the fstests mode OUTDIR/fstests/KEY/.
 
-# Sizes of the emulated NVDIMMs: devdax, ext4, xfs.  mkfs.xfs (xfsprogs 6.1)
-# refuses filesystems under 300 MB, and fsdax keeps its memmap on the device;
-# with a 2 MiB stripe unit (for PMD-aligned extents) its log needs 1 GiB.
-# The devdax DIMM is the big one: devdax/align/1g needs a whole 1 GiB page
-# after the info block, aligned in physical memory.  NFIT region numbers do
-# not follow the DIMM order, so the guest picks devdax by region size.  The
-# backing files are sparse.
+# Sizes of the emulated NVDIMMs of the nfit provider (lib/providers.sh):
+# devdax, ext4, xfs.  mkfs.xfs (xfsprogs 6.1) refuses filesystems under
+# 300 MB, and fsdax keeps its memmap on the device; with a 2 MiB stripe unit
+# (for PMD-aligned extents) its log needs 1 GiB.  The devdax DIMM is the big
+# one: devdax/align/1g needs a whole 1 GiB page after the info block,
+# aligned in physical memory.  NFIT region numbers do not follow the DIMM
+# order, so the guest picks devdax by region size.  The backing files are
+# sparse.
+# shellcheck disable=SC2034 # read by lib/providers.sh
 NVDIMM_SIZES=(3G 1G 1G)
-# Guest RAM, and more QEMU arguments (another 9p share): the fstests mode
-# sets its own.
-GUEST_MEM=1G
+# Guest RAM if not the provider's, and more QEMU arguments (another 9p
+# share): the fstests mode sets its own.
+GUEST_MEM=''
 GUEST_QEMU_EXTRA=()
 VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
-# guest_run KEY RESDIR INITRD [CMDLINE]: boots kernel KEY with $GUEST_MEM of RAM,
-# the NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results" and
+# guest_run RUN RESDIR INITRD [CMDLINE]: boots run RUN's kernel with its
+# provider's memory (lib/providers.sh), RESDIR shared as "results" and
 # GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; writes RESDIR/boot
 # (qemu's exit code, 124 on timeout, and the wall clock).
 guest_run() {
-	local key=$1 res=$2 initrd=$3 extra=${4:-} scratch i t0
-	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-nvdimm.XXXXXX")
-	local -a dimms=()
-	for i in "${!NVDIMM_SIZES[@]}"; do
-		# Sparse and fresh for each guest: no state leaks between runs.
-		truncate -s "${NVDIMM_SIZES[$i]}" "$scratch/nv$i"
-		dimms+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$scratch/nv$i,size=${NVDIMM_SIZES[$i]},align=2M"
-			-device "nvdimm,id=nv$i,memdev=m$i")
-	done
+	local run=$1 res=$2 initrd=$3 extra=${4:-} scratch t0 key p
+	key=$(run_kernel "$run") p=$(run_provider "$run")
+	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mem.XXXXXX")
+	# Fresh for each guest: no state leaks between runs.
+	provider_devices "$p" "$scratch"
+	provider_emulator "$p"
 	# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
 	# tsc=reliable: TCG's TSC trips the clocksource watchdog, and marking
 	# it unstable flips static keys at run time (see _boot_crashed).
@@ -86,20 +90,22 @@ guest_run() {
 	# stale int3 there: "Oops: int3" in ttwu_do_activate, in an irq on the
 	# CPU that was in instance_rmdir. Off, only the fs_dax tracepoints
 	# switch, whose sites no one else runs meanwhile.
-	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable trace_options=norecord-cmd${extra:+ $extra}"
+	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable trace_options=norecord-cmd${P_CMDLINE[$p]:+ ${P_CMDLINE[$p]}}${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
-	local -a qemu=(qemu-system-x86_64 -accel tcg,thread=multi -cpu max -smp 2
-		-machine pc,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G"
+	local -a qemu=("${PROVIDER_QEMU[@]}" -accel tcg,thread=multi -cpu "${P_CPU[$p]}" -smp 2
+		-machine "${P_MACHINE[$p]}" -m "${GUEST_MEM:-${P_MEM[$p]}},slots=4,maxmem=8G"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "${K_BOOT[$key]}" -initrd "$initrd" -append "$append"
-		"${dimms[@]}"
 		-fsdev "local,id=res,path=$res,security_model=none"
 		-device virtio-9p-pci,fsdev=res,mount_tag=results
-		"${GUEST_QEMU_EXTRA[@]}")
+		"${GUEST_QEMU_EXTRA[@]}"
+		# After the PCI devices above: QEMU plugs a device without a
+		# bus into the last bus made, which for cxl is its host bridge.
+		"${PROVIDER_ARGS[@]}")
 	local rc=0
 	t0=$(date +%s%N)
 	if [ "$VM_MODE" = shell ]; then
-		log "kernel $key: shell on the console; power the guest off, or Ctrl-a x"
+		log "$run: shell on the console; power the guest off, or Ctrl-a x"
 		"${qemu[@]}" -serial mon:stdio || rc=$?
 	else
 		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" \
@@ -164,6 +170,13 @@ results_boot_ms() { local _ ms; read -r _ ms _ < <(results_boot "$1"); echo "$ms
 
 # results_kernel DIR: which kernel the boot was ("?" if the host did not say).
 results_kernel() { cat "$1/kernel" 2>/dev/null || echo '?'; }
+
+# results_provider DIR: which DAX memory it was ("?" if the host did not say).
+results_provider() { cat "$1/provider" 2>/dev/null || echo '?'; }
+
+# results_unsupported DIR: why the kernel could not do the provider (nothing
+# booted); empty if it could.
+results_unsupported() { cat "$1/skipped" 2>/dev/null || true; }
 
 # results_alone DIR: "CHECK ALONE-DIR" for each boot of its own in a
 # kernel's results directory.

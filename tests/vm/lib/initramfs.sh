@@ -15,6 +15,15 @@ GUEST_MODULES=(nfit nd_pmem dax_pmem device_dax ext4 configfs null_blk
 # Loaded in the background by /init, waited for only where needed.
 GUEST_MODULES_BG=(xfs)
 GUEST_MODULES_OPTIONAL=(crc32c_intel crc32c_generic)
+# The providers' modules (lib/providers.sh), loaded by /init for its
+# provider only, and kmem (device-dax as system RAM): packed when the kernel
+# has them; a provider whose options the kernel lacks is not booted.
+GUEST_MODULES_PROVIDERS=(kmem)
+for _p in "${PROVIDERS_ALL[@]}"; do
+	# shellcheck disable=SC2206 # a list
+	GUEST_MODULES_PROVIDERS+=(${P_MODULES[$_p]})
+done
+unset _p
 
 # Host binaries copied into the guest, with their place there.  Real tools go
 # to /usr/{s,}bin; busybox's applet links go to /bin only, so that no copy
@@ -28,6 +37,7 @@ GUEST_BINARIES=(
 	/usr/sbin/xfs_io:/usr/sbin/xfs_io
 	/usr/sbin/dmsetup:/usr/sbin/dmsetup
 	/usr/bin/daxio:/usr/bin/daxio
+	/usr/bin/cxl:/usr/bin/cxl
 )
 
 cpio_pack() {	# DIR OUT
@@ -98,7 +108,7 @@ initramfs_modules() {
 	local krel=${K_REL[$1]} kroot=${K_ROOT[$1]}
 	local mdir=$kroot/lib/modules/$krel
 	key=$(printf '%s\n' 2 "$krel" "${K_STAMP[$k]}" "${GUEST_MODULES[@]}" "${GUEST_MODULES_BG[@]}" \
-		"${GUEST_MODULES_OPTIONAL[@]}" | md5sum | cut -c1-12)
+		"${GUEST_MODULES_OPTIONAL[@]}" "${GUEST_MODULES_PROVIDERS[@]}" | md5sum | cut -c1-12)
 	if [ -e "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 		return 0
 	fi
@@ -112,7 +122,7 @@ initramfs_modules() {
 			--show-depends "$m" | awk '$1 == "insmod" {print $2}') ||
 			die "module $m not found for $krel"
 	done
-	for m in "${GUEST_MODULES_OPTIONAL[@]}"; do
+	for m in "${GUEST_MODULES_OPTIONAL[@]}" "${GUEST_MODULES_PROVIDERS[@]}"; do
 		mapfile -t -O "${#paths[@]}" paths < <(modprobe -C /dev/null -d "$kroot" -S "$krel" \
 			--show-depends "$m" 2>/dev/null | awk '$1 == "insmod" {print $2}') || true
 	done
@@ -170,10 +180,12 @@ _args_for() {
 	done
 }
 
-# initramfs_config OUT KERNEL: per-guest settings for /init, as shell
-# assignments plus one zdcheck argument per line (ash has no arrays).
+# initramfs_config OUT RUN: per-guest settings for /init, as shell
+# assignments plus one zdcheck argument per line (ash has no arrays); RUN
+# is a kernel's key or KERNEL@PROVIDER (lib/providers.sh).
 initramfs_config() {
-	local out=$1 kernel=$2 stage
+	local out=$1 kernel stage p
+	kernel=$(run_kernel "$2") p=$(run_provider "$2")
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-conf.XXXXXX")
 	mkdir -p "$stage/etc/zdcheck-vm"
 	{
@@ -184,9 +196,12 @@ initramfs_config() {
 		printf 'VM_CRASH_IN=%s\n' "${ZDCHECK_VM_CRASH_IN:-}"
 		printf 'VM_MODULES="%s"\n' "${GUEST_MODULES[*]}"
 		printf 'VM_MODULES_BG="%s"\n' "${GUEST_MODULES_BG[*]}"
+		printf 'VM_PROVIDER=%s\n' "$p"
+		printf 'VM_PROVIDER_MODULES="%s"\n' "${P_MODULES[$p]}"
 		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
 		# The data-safety pass (guest/safety), not for the stand-in.
-		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && echo "$VM_SAFETY" || echo 0)"
+		# It needs nfit's separate device-dax and fs-dax regions.
+		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && [ "$p" = nfit ] && echo "$VM_SAFETY" || echo 0)"
 	} > "$stage/etc/zdcheck-vm/config"
 	_args_for devdax > "$stage/etc/zdcheck-vm/args-devdax"
 	_args_for fsdax > "$stage/etc/zdcheck-vm/args-fsdax"

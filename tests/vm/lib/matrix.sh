@@ -1,28 +1,37 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# The matrix mode of tests/vm/run (and --shell): per kernel, the main boot
-# (devdax, the filesystems, the data-safety pass) and a boot of its own for
-# each check of ALONE, then the verdict (lib/verdict.sh) and one summary
-# line per kernel.  Sourced; reads KERNELS, OUTDIR, ZDCHECK_ARGS, ALONE,
-# STANDIN and work (the run's scratch directory, holding userland.cpio).
+# The matrix mode of tests/vm/run (and --shell): per kernel and provider
+# (a run, lib/providers.sh), the main boot (devdax, the filesystems, the
+# data-safety pass) and a boot of its own for each check of ALONE, then the
+# verdict (lib/verdict.sh) and one summary line per run.  A provider the
+# kernel cannot do is not booted: its run says why (SKIP in the matrix).
+# Sourced; reads KERNELS, PROVIDERS, OUTDIR, ZDCHECK_ARGS, ALONE, STANDIN
+# and work (the run's scratch directory, holding userland.cpio).
 
-# matrix_run: boot every kernel, print the matrix and the verdict; 0 if
-# every guest ran and every result matches its expectation.
+# matrix_run: boot every run, print the matrix and the verdict; 0 if every
+# guest ran and every result matches its expectation.
 matrix_run() {
-	local k t0 rc=0 ms
-	t0=$(date +%s%N)
+	local k p r t0 rc=0 ms
+	local -a RUNS=()
 	for k in "${KERNELS[@]}"; do
-		_matrix_boots "$k"
+		for p in "${PROVIDERS[@]}"; do RUNS+=("$(run_key "$k" "$p")"); done
+	done
+	t0=$(date +%s%N)
+	for r in "${RUNS[@]}"; do
+		_matrix_boots "$r"
 		[ "$VM_MODE" = shell ] && return 0
 	done
 	echo
-	for k in "${KERNELS[@]}"; do echo "$k: $(results_kernel "$OUTDIR/$k")"; done
+	for r in "${RUNS[@]}"; do
+		echo "$r: $(results_kernel "$OUTDIR/$r"); $(results_provider "$OUTDIR/$r")"
+	done
 	matrix_print "$OUTDIR" || rc=1
 	expectations_check "$OUTDIR" || rc=1
-	[ -n "$STANDIN" ] || safety_check "$OUTDIR" || rc=1
-	for k in "${KERNELS[@]}"; do
-		_matrix_summary "$k" || rc=1
+	# The data-safety pass is about zdcheck, not the memory: nfit's boots.
+	[ -n "$STANDIN" ] || [[ " ${PROVIDERS[*]} " != *" nfit "* ]] || safety_check "$OUTDIR" || rc=1
+	for r in "${RUNS[@]}"; do
+		_matrix_summary "$r" || rc=1
 	done
 	ms=$((($(date +%s%N) - t0) / 1000000))
 	printf 'total %d.%d s; results in %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$OUTDIR"
@@ -30,29 +39,38 @@ matrix_run() {
 	return $rc
 }
 
-# _matrix_boots KERNEL: its main boot into OUTDIR/KERNEL/, then a boot of
-# its own for each selected check of ALONE into alone-NAME/ there.
+# _matrix_boots RUN: its main boot into OUTDIR/RUN/, then a boot of its own
+# for each selected check of ALONE into alone-NAME/ there; or, if the
+# kernel cannot do the provider, only the reason.
 # shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
 _matrix_boots() {
-	local k=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1
+	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p missing
+	k=$(run_kernel "$r") p=$(run_provider "$r")
 	kernel_prepare "$k"
 	rm -rf "$res" && mkdir -p "$res"
-	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
-	initramfs_config "$work/config.cpio" "$k"
-	cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
-	log "kernel $k: booting ${K_REL[$k]} (${K_KIND[$k]})"
-	guest_boot "$k" "$res" "$initrd"
-	[ "$VM_MODE" = shell ] && return 0
 	kernel_describe "$k" > "$res/kernel"
+	echo "${P_DESC[$p]}" > "$res/provider"
+	missing=$(provider_missing "$r")
+	if [ -n "$missing" ]; then
+		echo "kernel ${K_REL[$k]} lacks $missing" > "$res/skipped"
+		log "$r: skipped: $(cat "$res/skipped")"
+		return 0
+	fi
+	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
+	initramfs_config "$work/config.cpio" "$r"
+	cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
+	log "$r: booting ${K_REL[$k]} (${K_KIND[$k]}) on ${P_DESC[$p]}"
+	guest_boot "$r" "$res" "$initrd"
+	[ "$VM_MODE" = shell ] && return 0
 	for c in "${ALONE[@]}"; do
 		_selected "$c" || continue
 		d=$res/alone-${c##*/}
 		mkdir -p "$d"
-		log "kernel $k: a boot of its own for $c"
+		log "$r: a boot of its own for $c"
 		# Setup, one check (at most 60 s) and a margin: a wedged kernel
 		# should not cost the whole guest limit.
 		VM_TIMEOUT=$((VM_TIMEOUT < 150 ? VM_TIMEOUT : 150)) \
-			guest_boot "$k" "$d" "$initrd" "zdcheck.only=$c"
+			guest_boot "$r" "$d" "$initrd" "zdcheck.only=$c"
 		# The marker lib/verdict.sh reads, written after the boot: a boot
 		# that crashed and was retried moved all it found into try1/.
 		echo "$c" > "$d/only"
@@ -60,16 +78,22 @@ _matrix_boots() {
 	rm -f "$initrd"
 }
 
-# _matrix_summary KERNEL: one line: release, guest time (all its boots),
-# and "ok" or why a boot did not run to the end; 1 if one did not.  A boot
-# of its own that died in its check is that check's FAIL (lib/verdict.sh),
-# not the test bed's.
+# _matrix_summary RUN: one line: release, provider, guest time (all its
+# boots), and "ok" or why a boot did not run to the end; 1 if one did not.
+# A boot of its own that died in its check is that check's FAIL
+# (lib/verdict.sh), not the test bed's; a skipped run is its reason.
 _matrix_summary() {
-	local k=$1 res=$OUTDIR/$1 ms d c v why retried=''
+	local r=$1 res=$OUTDIR/$1 ms d c v why retried='' k
+	k=$(run_kernel "$r")
+	why=$(results_unsupported "$res")
+	if [ -n "$why" ]; then
+		printf '%-12s %-24s skipped: %s\n' "$r" "${K_REL[$k]}" "$why"
+		return 0
+	fi
 	ms=$(results_boot_ms "$res")
 	why=$(results_verdict "$res")
 	! results_retried "$res" ||
-		retried=" (boot crash on the first try, see $k/try1/console.log)"
+		retried=" (boot crash on the first try, see $r/try1/console.log)"
 	while read -r c d; do
 		ms=$((ms + $(results_boot_ms "$d")))
 		[ "$(results_status "$d")" = tests ] &&
@@ -77,7 +101,7 @@ _matrix_summary() {
 		v=$(results_verdict "$d")
 		[ -z "$v" ] || why="${why:+$why; }$c boot: $v"
 	done < <(results_alone "$res")
-	printf 'kernel %-4s %-24s guest %3d.%d s  %s\n' "$k" "${K_REL[$k]}" \
+	printf '%-12s %-24s guest %3d.%d s  %s\n' "$r" "${K_REL[$k]}" \
 		$((ms / 1000)) $((ms % 1000 / 100)) "${why:-ok}$retried"
 	[ -z "$why" ]
 }

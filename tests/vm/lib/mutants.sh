@@ -52,26 +52,6 @@ MUTANT_CHECKS=(fsdax/vmsplice/truncate-0 fsdax/vmsplice/punch-hole
 declare -A MUTANT_EXTRA=(
 	[zdm_nowait]="fsdax/vmsplice/evict fsdax/aio/evict"
 )
-MUTANT_CHROOT_SUITE=trixie
-
-# _mutant_chroot: a trixie chroot with gcc-14 and make, made once.
-_mutant_chroot() {
-	local root=$ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE main
-	[ -e "$root/.ready" ] && { echo "$root"; return 0; }
-	[ "$(id -u)" -eq 0 ] || die "building modules for this kernel needs a $MUTANT_CHROOT_SUITE chroot (debootstrap): run as root"
-	command -v debootstrap >/dev/null || PATH=$PATH:/usr/sbin:/sbin
-	command -v debootstrap >/dev/null || die "debootstrap missing: run tests/vm/install-deps"
-	# The archive serving the host's bookworm serves trixie as well.
-	main=$(_host_archive bookworm) || die "the host's apt has no bookworm/main source"
-	log "debootstrap $MUTANT_CHROOT_SUITE into $root (gcc-14, make)"
-	rm -rf "$root.tmp"
-	nice -n 19 debootstrap --variant=minbase --include=gcc-14,make,libc6-dev,libelf1t64 \
-		"$MUTANT_CHROOT_SUITE" "$root.tmp" "$main" >"$ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE.log" 2>&1 ||
-		die "debootstrap $MUTANT_CHROOT_SUITE failed, see $ZDCHECK_CACHE/chroot-$MUTANT_CHROOT_SUITE.log"
-	rm -rf "$root" && mv "$root.tmp" "$root" && touch "$root/.ready"
-	echo "$root"
-}
-
 # _mutant_cc DIR: the compiler the headers in DIR (…/usr/src/linux-headers-REL)
 # ask for, e.g. x86_64-linux-gnu-gcc-14.
 _mutant_cc() {
@@ -125,15 +105,15 @@ mutants_headers() {
 		MUT_MAKE=(-C "${MUT_HDR%-amd64}-common" O="$MUT_HDR")
 		return 0
 	fi
-	log "kernel $key: no $cc on this host, building in a $MUTANT_CHROOT_SUITE chroot"
-	MUT_ROOT=$(_mutant_chroot) MUT_MAKE=(-C "$MUT_HDR")
+	log "kernel $key: no $cc on this host, building in a $CHROOT_SUITE chroot"
+	MUT_ROOT=$(trixie_chroot) MUT_MAKE=(-C "$MUT_HDR")
 	# The headers at their own paths inside the chroot, once per release.
 	if [ ! -e "$MUT_ROOT/.headers-$krel" ]; then
 		for d in "$dir"/debs.keep/*.deb; do dpkg-deb -x "$d" "$MUT_ROOT"; done
 		touch "$MUT_ROOT/.headers-$krel"
 	fi
 	chroot "$MUT_ROOT" sh -c "command -v $cc" >/dev/null ||
-		die "the $MUTANT_CHROOT_SUITE chroot has no $cc either"
+		die "the $CHROOT_SUITE chroot has no $cc either"
 }
 
 # mutants_build KEY OUT: build every mutant for kernel KEY into OUT/*.ko.
@@ -156,12 +136,7 @@ mutants_build() {
 		b=$MUT_ROOT/build/zdcheck-mutants
 		rm -rf "$b" && mkdir -p "$b"
 		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
-		# objtool reads /proc: a private mount namespace gives the
-		# chroot one that disappears with the build.
-		# shellcheck disable=SC2016 # expanded by the inner sh
-		nice -n 19 unshare --mount --fork sh -c \
-			'mount -t proc proc "$1/proc" && shift && exec chroot "$@"' sh \
-			"$MUT_ROOT" "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
+		nice -n 19 in_chroot "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $krel failed"; }
 	fi
@@ -247,7 +222,7 @@ mutants_run() {
 		[ -d "$OUTDIR/$k/clean" ] && ln -sfn "$OUTDIR/$k/clean" "$out_clean/$k"
 	done
 	# shellcheck disable=SC2034 # read by lib/verdict.sh
-	local -a MATRIX_TARGETS=("${FILESYSTEMS[@]}")
+	local -a MATRIX_TARGETS=("${FILESYSTEMS[@]}") RUNS=("${KERNELS[@]}")
 	echo "clean boots (the same checks, no mutant):"
 	matrix_print "$out_clean" || rc=1
 	# Notes about the expected failures of checks outside the selection

@@ -9,12 +9,16 @@
 # on stdout and by its exit status; none sets a global.
 #
 # Read from the caller (tests/vm/run, compare-runs, the test):
-#   KERNELS          the kernels, by key: OUTDIR/KEY/ holds each one's results
+#   RUNS             the runs, by key (a kernel's KEY with the nfit provider,
+#                    KEY@PROVIDER with another, lib/providers.sh): OUTDIR/RUN/
+#                    holds each one's results
 #   FILESYSTEMS      the fs-dax targets (ext4, xfs)
 #   MATRIX_TARGETS   the targets each kernel ran, if not devdax and
 #                    FILESYSTEMS (the mutant mode's boots ran fs-dax only)
 #   ZDCHECK_ARGS     zdcheck's arguments: without any, exit 77 is a problem
 #   EXPECT_FILE[KEY] kernel KEY's expectations, if not $VM_DIR/expected/KEY
+#                    (the same for every provider, except entries whose
+#                    TARGET says @PROVIDER)
 #   VM_DIR           tests/vm (lib/common.sh)
 # It reads the results directories only through lib/guest.sh's results_*
 # readers, which know their layout.
@@ -53,7 +57,7 @@ _died() {
 # Unreadable reports are left out here and reported by matrix_print.
 _results() {
 	local out=$1 k t f d c
-	for k in "${KERNELS[@]}"; do
+	for k in "${RUNS[@]}"; do
 		while read -r t f; do
 			[ -s "$f" ] || continue
 			jq -r --arg k "$k" --arg t "$t" '.checks[]? |
@@ -75,14 +79,20 @@ _results() {
 # matrix_print OUTDIR: the matrix, then every report problem; 1 if any.
 matrix_print() {
 	local out=$1 k t f rc problems=0
-	local -a cols=() dead=()
-	for k in "${KERNELS[@]}"; do
+	local -a cols=() dead=() skipped=()
+	for k in "${RUNS[@]}"; do
 		for t in $(_targets); do cols+=("$k/$t"); done
-		[ "$(results_status "$out/$k")" = "done" ] || dead+=("$k")
+		if [ -n "$(results_unsupported "$out/$k")" ]; then
+			skipped+=("$k")
+		elif [ "$(results_status "$out/$k")" != "done" ]; then
+			dead+=("$k")
+		fi
 	done
 	echo
 	# A guest that did not finish shows "died" where it has no result.
-	_results "$out" | awk -F'\t' -v cols="${cols[*]}" -v dead=" ${dead[*]} " '
+	# A run its kernel cannot do shows "skip" in its own checks' cells.
+	_results "$out" | awk -F'\t' -v cols="${cols[*]}" -v dead=" ${dead[*]} " \
+		-v skipped=" ${skipped[*]} " '
 		BEGIN { nc = split(cols, col, " "); w0 = length("check") }
 		{
 			if (!($3 in seen)) { seen[$3] = 1; row[++nr] = $3 }
@@ -107,6 +117,7 @@ matrix_print() {
 					# devdax/* checks belong to devdax, fsdax/* to ext4, xfs
 					t = col[c]; sub(/.*\//, "", t)
 					mine = (row[r] ~ /^devdax\//) == (t == "devdax")
+					if (v == "" && mine && index(skipped, " " k " ")) v = "skip"
 					if (v == "") v = (mine && index(dead, " " k " ")) ? "died" : "-"
 					printf "  %-" w[c] "s", v
 				}
@@ -114,11 +125,14 @@ matrix_print() {
 			}
 			if (nr == 0) print "(no results)"
 		}'
+	for k in "${skipped[@]}"; do
+		echo "$k: SKIP: $(results_unsupported "$out/$k")"
+	done
 	echo
 	# The report and the exit code must tell the same story (zdcheck's
 	# contract: 0 all passed, 1 a check failed).
 	local base fails
-	for k in "${KERNELS[@]}"; do
+	for k in "${RUNS[@]}"; do
 		while read -r t f; do
 			# A guest that did not finish is reported by its verdict.
 			[ "$(results_status "$(results_dir "$f")")" = "done" ] || continue
@@ -153,24 +167,28 @@ matrix_print() {
 # built by the user): EXPECT_FILE[KEY] is kernel KEY's expectations file.
 declare -p EXPECT_FILE >/dev/null 2>&1 || declare -gA EXPECT_FILE=()
 
-# _expected KERNEL: "name target how" lines from kernel KERNEL's
-# expectations (EXPECT_FILE[KERNEL], else tests/vm/expected/KERNEL; none,
-# none expected); how is "intermittent" for a kernel failure that does not
-# show every run (a race in the kernel), else "always".  Returns 99, with
-# a message naming the file and line, on an entry that is not
-# "CHECKNAME TARGET [intermittent] DIAGNOSIS" or whose DIAGNOSIS
-# tests/vm/expected/diagnoses does not define (once).
+# _expected RUN: "name target how" lines from the expectations of RUN's
+# kernel (EXPECT_FILE[KERNEL], else tests/vm/expected/KERNEL; none, none
+# expected) that hold for RUN's provider: a TARGET of ext4 holds for every
+# provider, ext4@virtio or ext4@e820,cxl only for those named.  how is
+# "intermittent" for a kernel failure that does not show every run (a race
+# in the kernel), else "always".  Returns 99, with a message naming the
+# file and line, on an entry that is not "CHECKNAME TARGET[@PROVIDER,...]
+# [intermittent] DIAGNOSIS" or whose DIAGNOSIS tests/vm/expected/diagnoses
+# does not define (once).
 _expected() {
-	local f=${EXPECT_FILE[$1]:-} diag=$VM_DIR/expected/diagnoses
+	local k=${1%@*} p=nfit diag=$VM_DIR/expected/diagnoses f
+	[ "$k" = "$1" ] || p=${1#*@}
+	f=${EXPECT_FILE[$k]:-}
 	if [ -z "$f" ]; then
-		f=$VM_DIR/expected/$1
+		f=$VM_DIR/expected/$k
 		[ -e "$f" ] || return 0
 	elif [ ! -e "$f" ]; then
-		echo "vm: error: no expectations file $f for kernel $1" >&2
+		echo "vm: error: no expectations file $f for kernel $k" >&2
 		return 99
 	fi
 	[ -s "$diag" ] || { echo "vm: error: no diagnoses in $diag" >&2; return 99; }
-	awk -v diag="$diag" '
+	awk -v diag="$diag" -v prov="$p" '
 		function bad(msg) {
 			printf "vm: error: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
 			failed = 1
@@ -191,9 +209,14 @@ _expected() {
 			how = "always"
 			d = $3
 			if (NF == 4 && $3 == "intermittent") { how = $3; d = $4 }
-			else if (NF != 3) bad("not CHECKNAME TARGET [intermittent] DIAGNOSIS: " $0)
+			else if (NF != 3) bad("not CHECKNAME TARGET[@PROVIDER,...] [intermittent] DIAGNOSIS: " $0)
 			if (!(d in defined)) bad("diagnosis " d " is not defined in " diag)
-			print $1, $2, how
+			t = $2
+			if (split(t, tp, "@") == 2) {
+				t = tp[1]
+				if (index("," tp[2] ",", "," prov ",") == 0) next
+			}
+			print $1, t, how
 		}
 		END { if (failed) exit 99 }' "$diag" "$f"
 }
@@ -209,7 +232,7 @@ expectations_check() {
 	local out=$1 bad=0 k t name status exp how
 	local all
 	all=$(_results "$out")
-	for k in "${KERNELS[@]}"; do
+	for k in "${RUNS[@]}"; do
 		exp=$(_expected "$k") || exit 99
 		while IFS=$'\t' read -r _ t name status _; do
 			# An error (zdcheck could not set a check up) is never expected.
@@ -229,7 +252,7 @@ expectations_check() {
 			fail/*)	;;
 			pass/intermittent)
 				echo "note: intermittent expected failure did not show this run: $k $t $name" ;;
-			pass/*)	echo "EXPECTED FAILURE NOW PASSES: $k $t $name (update ${EXPECT_FILE[$k]:-tests/vm/expected/$k})"
+			pass/*)	echo "EXPECTED FAILURE NOW PASSES: $k $t $name (update ${EXPECT_FILE[${k%@*}]:-tests/vm/expected/${k%@*}})"
 				bad=1 ;;
 			*)	echo "note: expected failure not run: $k $t $name (${status:-missing})" ;;
 			esac

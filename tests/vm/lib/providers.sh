@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
+# shellcheck disable=SC2034,SC2054 # records read by the other libs; commas are QEMU's
+#
+# DAX memory providers as records: the drivers that give a kernel its
+# ZONE_DEVICE pages, each a column of the matrix beside the kernel.  For
+# each: what QEMU emulates, what the kernel must be built with, what the
+# guest loads and how it makes its device-dax and fs-dax devices
+# (guest/init reads zdcheck.provider= from the kernel command line).
+# Sourced.
+#
+#   P_DESC[p]     one line for the matrix and the logs
+#   P_NEEDS[p]    kernel options the provider needs; a kernel without one
+#                 gets the column as SKIP with the option named
+#   P_MODULES[p]  modules the guest loads for it (lib/initramfs.sh packs
+#                 them when the kernel has them)
+#   P_MACHINE[p], P_CPU[p], P_MEM[p]  QEMU's -machine, -cpu and guest RAM
+#   P_CMDLINE[p]  kernel command line it adds
+#   P_QEMU[p]     host: bookworm's qemu-system-x86_64; trixie: the newer
+#                 one from the trixie chroot (provider_emulator)
+# and provider_devices P SCRATCH, which sets PROVIDER_ARGS to the QEMU
+# devices with their backing files in SCRATCH.
+#
+# A run of the matrix is a kernel with a provider: its key is the kernel's
+# key for nfit (the first provider, whose results stay where they always
+# were) and KERNEL@PROVIDER for the others (run_key, run_kernel,
+# run_provider).
+
+PROVIDERS_ALL=(nfit e820 virtio cxl)
+declare -gA P_DESC=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
+
+# Emulated NVDIMMs described by ACPI NFIT: three label-less regions, one for
+# device-dax and one per filesystem.
+P_DESC[nfit]="emulated NVDIMMs (ACPI NFIT, nfit + nd_pmem)"
+P_NEEDS[nfit]="ACPI_NFIT"
+P_MODULES[nfit]=""
+P_MACHINE[nfit]="pc,nvdimm=on" P_CPU[nfit]=max P_MEM[nfit]=1G P_CMDLINE[nfit]="" P_QEMU[nfit]=host
+
+# Legacy pmem: memmap=SIZE!START turns guest RAM into an e820 type-12 range
+# that nd_e820 makes a label-less region: what fstests fleets boot with.
+# One region only (ranges that touch merge into one e820 entry), so the
+# guest makes device-dax, then ext4, then xfs on it in turn.  2 GiB at
+# 512 MiB: a whole 1 GiB page after the info block for devdax/align/1g,
+# 1 GiB of RAM left, and clear of the top of low memory, where QEMU loads
+# the initramfs.
+P_DESC[e820]="legacy pmem from memmap=2G!512M (nd_e820)"
+P_NEEDS[e820]="X86_PMEM_LEGACY"
+P_MODULES[e820]="nd_e820"
+P_MACHINE[e820]=pc P_CPU[e820]=max P_MEM[e820]=3G P_CMDLINE[e820]='memmap=2G!512M' P_QEMU[e820]=host
+
+# virtio-pmem: a host file mapped into the guest as one label-less region
+# whose flushes go through the host (ND_REGION_ASYNC): fs-dax refuses
+# MAP_SYNC there by design.
+P_DESC[virtio]="virtio-pmem (virtio_pmem)"
+P_NEEDS[virtio]="VIRTIO_PMEM"
+P_MODULES[virtio]="virtio_pmem"
+P_MACHINE[virtio]=pc P_CPU[virtio]=max P_MEM[virtio]=1G P_CMDLINE[virtio]="" P_QEMU[virtio]=host
+
+# A CXL type-3 memory device with persistent memory, behind a CXL host
+# bridge and root port, in a fixed memory window: the guest makes a CXL pmem
+# region (cxl create-region), then namespaces on its labels.  Bookworm's
+# QEMU 7.2 has no event-log interrupts, without which cxl_pci fails to
+# probe on 6.3 and later ("Failed to get interrupt for event Info log"):
+# the trixie QEMU.  Region creation invalidates the CPU caches, which the
+# kernel refuses to do under a hypervisor unless built with
+# CXL_REGION_INVALIDATION_TEST ("Failed to synchronize CPU cache state"),
+# and Debian's kernels are not: the CPU is offered without the hypervisor
+# bit (TCG has no caches to lose).
+P_DESC[cxl]="CXL type-3 persistent memory (cxl_pmem region)"
+P_NEEDS[cxl]="CXL_BUS CXL_PCI CXL_ACPI CXL_MEM CXL_PMEM CXL_PORT CXL_REGION"
+P_MODULES[cxl]="cxl_acpi cxl_pci cxl_mem cxl_pmem cxl_port"
+P_MACHINE[cxl]="q35,cxl=on" P_CPU[cxl]="max,-hypervisor" P_MEM[cxl]=1G P_CMDLINE[cxl]="" P_QEMU[cxl]=trixie
+
+# Size of the single region of e820's, virtio's and cxl's guests: device-dax
+# needs a whole 1 GiB page in it, mkfs.xfs 1 GiB.  Backing files are sparse.
+PROVIDER_REGION=3G
+
+# run_key KERNEL PROVIDER, run_kernel RUN, run_provider RUN.
+run_key() { [ "$2" = nfit ] && echo "$1" || echo "$1@$2"; }
+run_kernel() { echo "${1%@*}"; }
+run_provider() { [ "${1#*@}" = "$1" ] && echo nfit || echo "${1#*@}"; }
+
+# provider_devices PROVIDER SCRATCH: PROVIDER_ARGS, the QEMU objects and
+# devices of PROVIDER, backed by fresh sparse files in SCRATCH.
+provider_devices() {
+	local p=$1 s=$2 i
+	PROVIDER_ARGS=()
+	case $p in
+	nfit)	for i in "${!NVDIMM_SIZES[@]}"; do
+			truncate -s "${NVDIMM_SIZES[$i]}" "$s/nv$i"
+			PROVIDER_ARGS+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$s/nv$i,size=${NVDIMM_SIZES[$i]},align=2M"
+				-device "nvdimm,id=nv$i,memdev=m$i")
+		done ;;
+	e820)	;;
+	virtio)	truncate -s "$PROVIDER_REGION" "$s/vp0"
+		PROVIDER_ARGS=(-object "memory-backend-file,id=vp0,share=on,mem-path=$s/vp0,size=$PROVIDER_REGION,align=2M"
+			-device virtio-pmem-pci,memdev=vp0,id=vpmem0) ;;
+	cxl)	# The label storage area holds the namespace labels; 7.x
+		# refuses a pmem region of a device without a serial number.
+		truncate -s "$PROVIDER_REGION" "$s/cxl0"
+		truncate -s 256M "$s/lsa0"
+		PROVIDER_ARGS=(-object "memory-backend-file,id=cxm0,share=on,mem-path=$s/cxl0,size=$PROVIDER_REGION"
+			-object "memory-backend-file,id=cxlsa0,share=on,mem-path=$s/lsa0,size=256M"
+			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+			-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2
+			-device cxl-type3,bus=rp0,persistent-memdev=cxm0,lsa=cxlsa0,sn=1,id=cxl-pmem0
+			-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G) ;;
+	*)	die "unknown provider $p" ;;
+	esac
+}
+
+# provider_emulator PROVIDER: PROVIDER_QEMU, the command that runs
+# qemu-system-x86_64 for it.  The trixie one runs from the chroot's files
+# through the chroot's own dynamic loader: no mounts, no chroot(2).
+provider_emulator() {
+	local root
+	if [ "${P_QEMU[$1]}" = host ]; then
+		PROVIDER_QEMU=(qemu-system-x86_64)
+		return 0
+	fi
+	root=$(trixie_qemu)
+	PROVIDER_QEMU=("$root/usr/lib64/ld-linux-x86-64.so.2"
+		--library-path "$root/usr/lib/x86_64-linux-gnu"
+		"$root/usr/bin/qemu-system-x86_64"
+		-L "$root/usr/share/seabios" -L "$root/usr/share/qemu")
+}
+
+# trixie_qemu: the trixie chroot (lib/mutants.sh makes it) with
+# qemu-system-x86 installed in it, made once; prints its root.
+trixie_qemu() {
+	local root
+	root=$(trixie_chroot)
+	if [ ! -x "$root/usr/bin/qemu-system-x86_64" ]; then
+		log "installing qemu-system-x86 in the trixie chroot (once)"
+		in_chroot "$root" sh -c 'apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends qemu-system-x86' \
+			> "$root.qemu.log" 2>&1 ||
+			die "installing qemu-system-x86 in $root failed, see $root.qemu.log"
+	fi
+	echo "$root"
+}
+
+# provider_missing RUN: the kernel options RUN's kernel lacks for its
+# provider, on one line (none: it can run).  A kernel without a config
+# (lib/kernels.sh K_CONFIG) is assumed to have them.
+provider_missing() {
+	local k p cfg o missing=''
+	k=$(run_kernel "$1") p=$(run_provider "$1")
+	cfg=${K_CONFIG[$k]:-}
+	[ -n "$cfg" ] || return 0
+	for o in ${P_NEEDS[$p]}; do
+		grep -qE "^CONFIG_$o=(y|m)$" "$cfg" || missing="$missing CONFIG_$o"
+	done
+	echo "${missing# }"
+}
