@@ -54,6 +54,44 @@ static const char *ns_mode(struct ndctl_namespace *ns)
 	}
 }
 
+/*
+ * A namespace in fsdax, sector or devdax mode is claimed by a pfn, btt or
+ * dax device: the namespace device itself has no driver then, and the
+ * block device (pmemN, pmemNs) belongs to the claim. "enabled" says
+ * whether the namespace serves, itself or through its claim, as
+ * "ndctl list" shows it.
+ */
+static json_object *namespace_json(struct ndctl_namespace *ns)
+{
+	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ns);
+	struct ndctl_btt *btt = ndctl_namespace_get_btt(ns);
+	struct ndctl_dax *dax = ndctl_namespace_get_dax(ns);
+	json_object *n = json_object_new_object();
+	const char *blk, *claim = NULL;
+
+	if (pfn) {
+		blk = ndctl_pfn_get_block_device(pfn);
+		claim = ndctl_pfn_get_devname(pfn);
+	} else if (btt) {
+		blk = ndctl_btt_get_block_device(btt);
+		claim = ndctl_btt_get_devname(btt);
+	} else {
+		blk = ndctl_namespace_get_block_device(ns);
+		if (dax)
+			claim = ndctl_dax_get_devname(dax);
+	}
+	json_object_object_add(n, "name",
+			       json_object_new_string(ndctl_namespace_get_devname(ns)));
+	json_object_object_add(n, "mode", json_object_new_string(ns_mode(ns)));
+	json_object_object_add(n, "size",
+			       json_object_new_int64((int64_t)ndctl_namespace_get_size(ns)));
+	json_object_object_add(n, "blockdev", blk && *blk ? json_object_new_string(blk) : NULL);
+	json_object_object_add(n, "enabled",
+			       json_object_new_boolean(ndctl_namespace_is_active(ns)));
+	json_object_object_add(n, "claim", claim ? json_object_new_string(claim) : NULL);
+	return n;
+}
+
 static json_object *nvdimm_regions(void)
 {
 	json_object *a = json_object_new_array();
@@ -80,29 +118,8 @@ static json_object *nvdimm_regions(void)
 				r, "size",
 				json_object_new_int64((int64_t)ndctl_region_get_size(region)));
 			ndctl_namespace_foreach(region, ns) {
-				json_object *n;
-				const char *blk = ndctl_namespace_get_block_device(ns);
-
-				if (!ndctl_namespace_get_size(ns))
-					continue;
-				n = json_object_new_object();
-				json_object_object_add(
-					n, "name",
-					json_object_new_string(
-						ndctl_namespace_get_devname(ns)));
-				json_object_object_add(n, "mode",
-						       json_object_new_string(ns_mode(ns)));
-				json_object_object_add(
-					n, "size",
-					json_object_new_int64(
-						(int64_t)ndctl_namespace_get_size(ns)));
-				json_object_object_add(
-					n, "blockdev",
-					blk && *blk ? json_object_new_string(blk) : NULL);
-				json_object_object_add(n, "enabled",
-						       json_object_new_boolean(
-							       ndctl_namespace_is_enabled(ns)));
-				json_object_array_add(nsa, n);
+				if (ndctl_namespace_get_size(ns))
+					json_object_array_add(nsa, namespace_json(ns));
 			}
 			json_object_object_add(r, "namespaces", nsa);
 			json_object_array_add(a, r);
