@@ -74,6 +74,7 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->align = daxctl_dev_get_align(dev);
 			d->mode = dev_mode(dev);
 			region_uuid(region, d->devname, d->uuid);
+			provider_of_dax_region(daxctl_region_get_path(region), &d->provider);
 		}
 	}
 	daxctl_unref(ctx);

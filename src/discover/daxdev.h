@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "discover/provider.h"
+
 /* One device-dax instance as libdaxctl sees it. */
 struct daxdev_info {
 	char devname[32]; /* dax0.0 */
@@ -14,6 +16,7 @@ struct daxdev_info {
 	unsigned long align;
 	const char *mode; /* "devdax", "system-ram" or "disabled" */
 	char uuid[37]; /* the region's (a pmem dax claim's) uuid, "" if it has none */
+	struct provider provider; /* who made its memory (kind unknown if unreadable) */
 };
 
 /* Returns the number of devices found (0 when there are none), or -errno. */

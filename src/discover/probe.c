@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <ndctl/libndctl.h>
@@ -15,8 +16,20 @@
 #include "discover/daxdev.h"
 #include "discover/kernel.h"
 #include "discover/probe.h"
+#include "discover/provider.h"
 #include "discover/target.h"
 #include "run/needs.h"
+
+/* {"kind": "cxl", "name": "region0"}; the name is null when there is none. */
+static json_object *provider_json(const struct provider *pv)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(provider_kind_name(pv->kind)));
+	json_object_object_add(o, "name",
+			       pv->name[0] ? json_object_new_string(pv->name) : NULL);
+	return o;
+}
 
 static json_object *dax_devices(void)
 {
@@ -33,6 +46,7 @@ static json_object *dax_devices(void)
 		json_object_object_add(d, "align",
 				       json_object_new_int64((int64_t)devs[i].align));
 		json_object_object_add(d, "mode", json_object_new_string(devs[i].mode));
+		json_object_object_add(d, "provider", provider_json(&devs[i].provider));
 		json_object_array_add(a, d);
 	}
 	return a;
@@ -97,6 +111,7 @@ static json_object *nvdimm_regions(void)
 	json_object *a = json_object_new_array();
 	struct ndctl_namespace *ns;
 	struct ndctl_region *region;
+	struct provider pv;
 	struct ndctl_bus *bus;
 	struct ndctl_ctx *ctx;
 
@@ -117,6 +132,9 @@ static json_object *nvdimm_regions(void)
 			json_object_object_add(
 				r, "size",
 				json_object_new_int64((int64_t)ndctl_region_get_size(region)));
+			provider_of_ndregion(ndctl_bus_get_provider(bus),
+					     ndctl_region_get_devname(region), &pv);
+			json_object_object_add(r, "provider", provider_json(&pv));
 			ndctl_namespace_foreach(region, ns) {
 				if (ndctl_namespace_get_size(ns))
 					json_object_array_add(nsa, namespace_json(ns));
@@ -131,6 +149,7 @@ static json_object *nvdimm_regions(void)
 
 static int add_dax_mount(const struct mount_info *m, void *arg)
 {
+	struct provider pv;
 	json_object *o;
 
 	if (m->dax != DAX_ALWAYS && m->dax != DAX_INODE)
@@ -141,6 +160,8 @@ static int add_dax_mount(const struct mount_info *m, void *arg)
 	json_object_object_add(o, "source", json_object_new_string(m->source));
 	json_object_object_add(o, "dax", json_object_new_string(dax_mode_name(m->dax)));
 	json_object_object_add(o, "read_only", json_object_new_boolean(m->read_only));
+	provider_of_blockdev(makedev(m->major, m->minor), &pv);
+	json_object_object_add(o, "provider", provider_json(&pv));
 	json_object_array_add(arg, o);
 	return 0;
 }
