@@ -443,7 +443,9 @@ static const struct command commands[] = {
 	  1, IN_FSDAX | IN_CLEAN, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
-	  "libdaxctl. One zdcheck at a time per device (a lock; a second is refused).\n"
+	  "libdaxctl; one in system-ram mode (kmem) or disabled cannot be mapped,\n"
+	  "and zdcheck exits 77 naming the daxctl command that brings it back.\n"
+	  "One zdcheck at a time per device (a lock; a second is refused).\n"
 	  "Checks write only a window at its start (--size, default 64M), which\n"
 	  "zdcheck first saves to a journal file (in --journal-dir, default\n"
 	  "$XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck; never on tmpfs) and\n"
