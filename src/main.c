@@ -443,7 +443,9 @@ static const struct command commands[] = {
 	  1, IN_FSDAX | IN_CLEAN, TARGET_FSDAX, cmd_fsdax },
 	{ "devdax", "DEVICE", "run the device-dax checks on DEVICE (/dev/daxX.Y)",
 	  "DEVICE is a device-dax character device in devdax mode, found through\n"
-	  "libdaxctl. One zdcheck at a time per device (a lock; a second is refused).\n"
+	  "libdaxctl; one in system-ram mode (kmem) or disabled cannot be mapped,\n"
+	  "and zdcheck exits 77 naming the daxctl command that brings it back.\n"
+	  "One zdcheck at a time per device (a lock; a second is refused).\n"
 	  "Checks write only a window at its start (--size, default 64M), which\n"
 	  "zdcheck first saves to a journal file (in --journal-dir, default\n"
 	  "$XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck; never on tmpfs) and\n"
@@ -460,7 +462,9 @@ static const struct command commands[] = {
 	{ "probe", "", "report what this machine offers: kernel, DAX devices and mounts",
 	  "Reports the kernel release and configuration, device-dax devices and\n"
 	  "NVDIMM regions (libdaxctl, libndctl), DAX mounts, and whether io_uring,\n"
-	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Changes nothing.\n",
+	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Each device, region\n"
+	  "and mount names the provider of its memory: nfit, e820, virtio-pmem, cxl\n"
+	  "(with the CXL region), hmem, other or unknown. Changes nothing.\n",
 	  0, IN_PROBE, 0, cmd_probe },
 	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
 	  cmd_help },

@@ -9,14 +9,82 @@
 
 #include "discover/daxdev.h"
 
-/* Same rule as "daxctl list": a device with hotplugged memory is system-ram. */
-static const char *dev_mode(struct daxctl_dev *dev)
+/*
+ * Same rule as "daxctl list": libdaxctl hands out a device's memory only
+ * while kmem is bound to it (daxctl_dev_is_system_ram_capable()), and such
+ * a device is system-ram, its memory online or not. Only device_dax makes
+ * the character device work.
+ */
+static enum daxdev_state dev_state(struct daxctl_dev *dev)
 {
 	if (!daxctl_dev_is_enabled(dev))
-		return "disabled";
-	if (daxctl_dev_get_memory(dev) && daxctl_dev_has_online_memory(dev))
+		return DAXDEV_DISABLED;
+	if (!daxctl_dev_get_memory(dev))
+		return DAXDEV_DEVDAX;
+	return daxctl_dev_has_online_memory(dev) ? DAXDEV_SYSTEM_RAM : DAXDEV_KMEM_OFFLINE;
+}
+
+const char *daxdev_mode_name(enum daxdev_state state)
+{
+	switch (state) {
+	case DAXDEV_DEVDAX:
+		return "devdax";
+	case DAXDEV_SYSTEM_RAM:
+	case DAXDEV_KMEM_OFFLINE:
 		return "system-ram";
-	return "devdax";
+	case DAXDEV_DISABLED:
+		return "disabled";
+	case DAXDEV_ABSENT:
+		break;
+	}
+	return "absent";
+}
+
+enum daxdev_state daxdev_state_of(const char *devname)
+{
+	enum daxdev_state state = DAXDEV_ABSENT;
+	struct daxctl_ctx *ctx;
+	struct daxctl_dev *dev;
+
+	if (daxctl_new(&ctx))
+		return DAXDEV_ABSENT;
+	daxctl_set_log_priority(ctx, 0);
+	dev = daxdev_find(ctx, devname);
+	if (dev)
+		state = dev_state(dev);
+	daxctl_unref(ctx);
+	return state;
+}
+
+const char *daxdev_state_advice(const char *devname, enum daxdev_state state, char *buf,
+				size_t len)
+{
+	switch (state) {
+	case DAXDEV_SYSTEM_RAM:
+		/* daxctl refuses to switch back while the memory is online, unless -f. */
+		snprintf(buf, len,
+			 "%s is in system-ram mode (kmem onlined its memory as RAM): switch it "
+			 "back with 'daxctl reconfigure-device -f -m devdax %s', -f to offline "
+			 "that memory first",
+			 devname, devname);
+		return buf;
+	case DAXDEV_KMEM_OFFLINE:
+		snprintf(buf, len,
+			 "%s is in system-ram mode (kmem holds it, its memory offline): switch "
+			 "it back with 'daxctl reconfigure-device -m devdax %s'",
+			 devname, devname);
+		return buf;
+	case DAXDEV_DISABLED:
+		snprintf(buf, len,
+			 "%s is disabled (no driver bound): enable it with 'daxctl "
+			 "enable-device %s' or 'daxctl reconfigure-device -m devdax %s'",
+			 devname, devname, devname);
+		return buf;
+	case DAXDEV_ABSENT:
+	case DAXDEV_DEVDAX:
+		break;
+	}
+	return NULL;
 }
 
 /*
@@ -72,8 +140,10 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->minor = daxctl_dev_get_minor(dev);
 			d->size = daxctl_dev_get_size(dev);
 			d->align = daxctl_dev_get_align(dev);
-			d->mode = dev_mode(dev);
+			d->state = dev_state(dev);
+			d->mode = daxdev_mode_name(d->state);
 			region_uuid(region, d->devname, d->uuid);
+			provider_of_dax_region(daxctl_region_get_path(region), &d->provider);
 		}
 	}
 	daxctl_unref(ctx);

@@ -5,6 +5,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "discover/provider.h"
+
+/*
+ * Which driver holds a device-dax instance, as libdaxctl reads it. Only
+ * device_dax serves /dev/daxX.Y: under kmem or no driver, the node (where
+ * devtmpfs left it) opens with ENXIO.
+ */
+enum daxdev_state {
+	DAXDEV_ABSENT, /* libdaxctl knows no device of that name */
+	DAXDEV_DEVDAX, /* device_dax: /dev/daxX.Y is there to map */
+	DAXDEV_SYSTEM_RAM, /* kmem, its memory online as RAM */
+	DAXDEV_KMEM_OFFLINE, /* kmem, but its memory offline */
+	DAXDEV_DISABLED, /* no driver */
+};
+
+/* "devdax", "system-ram" (kmem, online or not) or "disabled", as probe reports it. */
+const char *daxdev_mode_name(enum daxdev_state state);
+/* The state of device @devname ("dax0.0"), from libdaxctl. */
+enum daxdev_state daxdev_state_of(const char *devname);
+/*
+ * Why @devname in @state has no character device to test, and the daxctl
+ * command that gives it one, into @buf; NULL when the state is not the
+ * reason (devdax, absent).
+ */
+const char *daxdev_state_advice(const char *devname, enum daxdev_state state, char *buf,
+				size_t len);
+
 /* One device-dax instance as libdaxctl sees it. */
 struct daxdev_info {
 	char devname[32]; /* dax0.0 */
@@ -12,8 +39,10 @@ struct daxdev_info {
 	unsigned int major, minor;
 	unsigned long long size;
 	unsigned long align;
-	const char *mode; /* "devdax", "system-ram" or "disabled" */
+	enum daxdev_state state;
+	const char *mode; /* daxdev_mode_name(state) */
 	char uuid[37]; /* the region's (a pmem dax claim's) uuid, "" if it has none */
+	struct provider provider; /* who made its memory (kind unknown if unreadable) */
 };
 
 /* Returns the number of devices found (0 when there are none), or -errno. */

@@ -29,10 +29,11 @@ enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
 				   const struct options *o, char *why, size_t len)
 {
 	struct daxdev_info devs[MAX_DAXDEV], *d = NULL;
-	char lock[PATH_MAX], path[ZD_ABBREV];
+	char lock[PATH_MAX], path[ZD_ABBREV], advice[256];
+	const char *name = strrchr(user_path, '/');
 	struct stat st;
 	pid_t holder;
-	int i, n, fd;
+	int i, n, fd, err;
 
 	memset(t, 0, sizeof(*t));
 	t->kind = TARGET_DEVDAX;
@@ -41,13 +42,20 @@ enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
 	snprintf(t->path, sizeof(t->path), "%s", user_path);
 	/* A long path would push the reason out of the one-line message. */
 	zd_abbrev(user_path, path, sizeof(path));
-	if (stat(t->path, &st)) {
-		snprintf(why, len, "%s: %s", path, strerror(errno));
-		return ZD_USAGE;
-	}
-	if (!S_ISCHR(st.st_mode)) {
-		snprintf(why, len, "%s: not a character device (devdax wants /dev/daxX.Y)",
-			 path);
+	/* A missing /dev/daxX.Y may still be a device libdaxctl knows by name. */
+	name = name ? name + 1 : user_path;
+	err = stat(t->path, &st) ? errno : 0;
+	if (err || !S_ISCHR(st.st_mode)) {
+		/* kmem took the device, or nothing holds it: say how to get it back. */
+		if (daxdev_state_advice(name, daxdev_state_of(name), advice, sizeof(advice))) {
+			snprintf(why, len, "%s: %s", path, advice);
+			return ZD_NOTHING_RAN;
+		}
+		if (err)
+			snprintf(why, len, "%s: %s", path, strerror(err));
+		else
+			snprintf(why, len,
+				 "%s: not a character device (devdax wants /dev/daxX.Y)", path);
 		return ZD_USAGE;
 	}
 
@@ -65,9 +73,8 @@ enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
 			 major(st.st_rdev), minor(st.st_rdev), n);
 		return ZD_USAGE;
 	}
-	if (strcmp(d->mode, "devdax")) {
-		snprintf(why, len, "%s: %s is in %s mode, not devdax", path, d->devname,
-			 d->mode);
+	if (daxdev_state_advice(d->devname, d->state, advice, sizeof(advice))) {
+		snprintf(why, len, "%s: %s", path, advice);
 		return ZD_NOTHING_RAN;
 	}
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <ndctl/libndctl.h>
@@ -15,8 +16,20 @@
 #include "discover/daxdev.h"
 #include "discover/kernel.h"
 #include "discover/probe.h"
+#include "discover/provider.h"
 #include "discover/target.h"
 #include "run/needs.h"
+
+/* {"kind": "cxl", "name": "region0"}; the name is null when there is none. */
+static json_object *provider_json(const struct provider *pv)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kind", json_object_new_string(provider_kind_name(pv->kind)));
+	json_object_object_add(o, "name",
+			       pv->name[0] ? json_object_new_string(pv->name) : NULL);
+	return o;
+}
 
 static json_object *dax_devices(void)
 {
@@ -33,6 +46,7 @@ static json_object *dax_devices(void)
 		json_object_object_add(d, "align",
 				       json_object_new_int64((int64_t)devs[i].align));
 		json_object_object_add(d, "mode", json_object_new_string(devs[i].mode));
+		json_object_object_add(d, "provider", provider_json(&devs[i].provider));
 		json_object_array_add(a, d);
 	}
 	return a;
@@ -54,11 +68,50 @@ static const char *ns_mode(struct ndctl_namespace *ns)
 	}
 }
 
+/*
+ * A namespace in fsdax, sector or devdax mode is claimed by a pfn, btt or
+ * dax device: the namespace device itself has no driver then, and the
+ * block device (pmemN, pmemNs) belongs to the claim. "enabled" says
+ * whether the namespace serves, itself or through its claim, as
+ * "ndctl list" shows it.
+ */
+static json_object *namespace_json(struct ndctl_namespace *ns)
+{
+	struct ndctl_pfn *pfn = ndctl_namespace_get_pfn(ns);
+	struct ndctl_btt *btt = ndctl_namespace_get_btt(ns);
+	struct ndctl_dax *dax = ndctl_namespace_get_dax(ns);
+	json_object *n = json_object_new_object();
+	const char *blk, *claim = NULL;
+
+	if (pfn) {
+		blk = ndctl_pfn_get_block_device(pfn);
+		claim = ndctl_pfn_get_devname(pfn);
+	} else if (btt) {
+		blk = ndctl_btt_get_block_device(btt);
+		claim = ndctl_btt_get_devname(btt);
+	} else {
+		blk = ndctl_namespace_get_block_device(ns);
+		if (dax)
+			claim = ndctl_dax_get_devname(dax);
+	}
+	json_object_object_add(n, "name",
+			       json_object_new_string(ndctl_namespace_get_devname(ns)));
+	json_object_object_add(n, "mode", json_object_new_string(ns_mode(ns)));
+	json_object_object_add(n, "size",
+			       json_object_new_int64((int64_t)ndctl_namespace_get_size(ns)));
+	json_object_object_add(n, "blockdev", blk && *blk ? json_object_new_string(blk) : NULL);
+	json_object_object_add(n, "enabled",
+			       json_object_new_boolean(ndctl_namespace_is_active(ns)));
+	json_object_object_add(n, "claim", claim ? json_object_new_string(claim) : NULL);
+	return n;
+}
+
 static json_object *nvdimm_regions(void)
 {
 	json_object *a = json_object_new_array();
 	struct ndctl_namespace *ns;
 	struct ndctl_region *region;
+	struct provider pv;
 	struct ndctl_bus *bus;
 	struct ndctl_ctx *ctx;
 
@@ -79,30 +132,12 @@ static json_object *nvdimm_regions(void)
 			json_object_object_add(
 				r, "size",
 				json_object_new_int64((int64_t)ndctl_region_get_size(region)));
+			provider_of_ndregion(ndctl_bus_get_provider(bus),
+					     ndctl_region_get_devname(region), &pv);
+			json_object_object_add(r, "provider", provider_json(&pv));
 			ndctl_namespace_foreach(region, ns) {
-				json_object *n;
-				const char *blk = ndctl_namespace_get_block_device(ns);
-
-				if (!ndctl_namespace_get_size(ns))
-					continue;
-				n = json_object_new_object();
-				json_object_object_add(
-					n, "name",
-					json_object_new_string(
-						ndctl_namespace_get_devname(ns)));
-				json_object_object_add(n, "mode",
-						       json_object_new_string(ns_mode(ns)));
-				json_object_object_add(
-					n, "size",
-					json_object_new_int64(
-						(int64_t)ndctl_namespace_get_size(ns)));
-				json_object_object_add(
-					n, "blockdev",
-					blk && *blk ? json_object_new_string(blk) : NULL);
-				json_object_object_add(n, "enabled",
-						       json_object_new_boolean(
-							       ndctl_namespace_is_enabled(ns)));
-				json_object_array_add(nsa, n);
+				if (ndctl_namespace_get_size(ns))
+					json_object_array_add(nsa, namespace_json(ns));
 			}
 			json_object_object_add(r, "namespaces", nsa);
 			json_object_array_add(a, r);
@@ -114,6 +149,7 @@ static json_object *nvdimm_regions(void)
 
 static int add_dax_mount(const struct mount_info *m, void *arg)
 {
+	struct provider pv;
 	json_object *o;
 
 	if (m->dax != DAX_ALWAYS && m->dax != DAX_INODE)
@@ -124,6 +160,8 @@ static int add_dax_mount(const struct mount_info *m, void *arg)
 	json_object_object_add(o, "source", json_object_new_string(m->source));
 	json_object_object_add(o, "dax", json_object_new_string(dax_mode_name(m->dax)));
 	json_object_object_add(o, "read_only", json_object_new_boolean(m->read_only));
+	provider_of_blockdev(makedev(m->major, m->minor), &pv);
+	json_object_object_add(o, "provider", provider_json(&pv));
 	json_object_array_add(arg, o);
 	return 0;
 }

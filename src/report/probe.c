@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Prints what discover/probe.c collected, for people (text) or tools (json). */
+#include <stdbool.h>
 #include <string.h>
 
 #include "report/report.h"
@@ -21,22 +22,42 @@ static json_object *sub(json_object *o, const char *key)
 	return v;
 }
 
+/*
+ * "provider nfit", "provider cxl region0": the name only where the kind
+ * does not already say it (the CXL region, the hmem device, an unknown
+ * bus's own provider string).
+ */
+static const char *provider_words(json_object *o, char *buf, size_t len)
+{
+	json_object *pv = sub(o, "provider");
+	const char *kind = get(pv, "kind"), *name = get(pv, "name");
+	bool named = !strcmp(kind, "cxl") || !strcmp(kind, "hmem") || !strcmp(kind, "other");
+
+	if (named && strcmp(name, "-"))
+		snprintf(buf, len, "provider %s %s", kind, name);
+	else
+		snprintf(buf, len, "provider %s", kind);
+	return buf;
+}
+
 static void print_devices(FILE *out, json_object *devs)
 {
+	char pv[96];
 	size_t i, n = json_object_array_length(devs);
 
 	fprintf(out, "DAX devices:%s\n", n ? "" : " none");
 	for (i = 0; i < n; i++) {
 		json_object *d = json_object_array_get_idx(devs, i);
 
-		fprintf(out, "  /dev/%s  region%s  size %s  align %s  mode %s\n",
+		fprintf(out, "  /dev/%s  region%s  size %s  align %s  mode %s  %s\n",
 			get(d, "name"), get(d, "region"), get(d, "size"), get(d, "align"),
-			get(d, "mode"));
+			get(d, "mode"), provider_words(d, pv, sizeof(pv)));
 	}
 }
 
 static void print_regions(FILE *out, json_object *regions)
 {
+	char pv[96];
 	size_t i, j, n = json_object_array_length(regions);
 
 	fprintf(out, "NVDIMM regions:%s\n", n ? "" : " none");
@@ -44,8 +65,8 @@ static void print_regions(FILE *out, json_object *regions)
 		json_object *r = json_object_array_get_idx(regions, i),
 			    *nss = sub(r, "namespaces");
 
-		fprintf(out, "  %s  %s  size %s\n", get(r, "name"), get(r, "type"),
-			get(r, "size"));
+		fprintf(out, "  %s  %s  size %s  %s\n", get(r, "name"), get(r, "type"),
+			get(r, "size"), provider_words(r, pv, sizeof(pv)));
 		for (j = 0; nss && j < json_object_array_length(nss); j++) {
 			json_object *ns = json_object_array_get_idx(nss, j);
 
@@ -60,14 +81,16 @@ static void print_regions(FILE *out, json_object *regions)
 
 static void print_mounts(FILE *out, json_object *mounts)
 {
+	char pv[96];
 	size_t i, n = json_object_array_length(mounts);
 
 	fprintf(out, "DAX mounts:%s\n", n ? "" : " none");
 	for (i = 0; i < n; i++) {
 		json_object *m = json_object_array_get_idx(mounts, i);
 
-		fprintf(out, "  %s  %s on %s  dax=%s%s\n", get(m, "mountpoint"),
+		fprintf(out, "  %s  %s on %s  dax=%s  %s%s\n", get(m, "mountpoint"),
 			get(m, "fstype"), get(m, "source"), get(m, "dax"),
+			provider_words(m, pv, sizeof(pv)),
 			json_object_get_boolean(sub(m, "read_only")) ? "  (read-only)" : "");
 	}
 }

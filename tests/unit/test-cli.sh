@@ -58,6 +58,9 @@ expect 2 '/nonexistent: No such file or directory' -- fsdax /nonexistent
 expect 2 'not a directory' -- fsdax /etc/passwd
 expect 2 '/dev/null: not a device-dax device' -- devdax /dev/null
 expect 2 'not a character device' -- devdax /etc/passwd
+# A name libdaxctl does not know stays the user's typo, not a device to restore.
+expect 2 'dax-none.0: No such file or directory' -- devdax /dev/dax-none.0
+expect 2 'dax-none.0: No such file or directory' -- devdax --restore /nonexistent dax-none.0
 expect 0 'fsdax/dax/statx-mapsync' -- list
 expect 0 'guards:' -- list -v
 expect 0 'verdict:' -- probe
