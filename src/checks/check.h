@@ -19,10 +19,11 @@ enum need {
 	NEED_LIBPMEM2 = 1 << 3,
 	NEED_SLOW_BDEV = 1 << 4, /* a slow non-DAX block device for O_DIRECT pins */
 	NEED_DESTRUCTIVE = 1 << 5, /* --destructive: it disables or rewrites the device */
+	NEED_MAP_SYNC = 1 << 6, /* DAX files map with MAP_SYNC (not on virtio-pmem) */
 };
 #define NEED_ALL                                                                    \
 	(NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV | \
-	 NEED_DESTRUCTIVE)
+	 NEED_DESTRUCTIVE | NEED_MAP_SYNC)
 
 struct check_ctx {
 	const struct options *opt;

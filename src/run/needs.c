@@ -106,10 +106,22 @@ static bool probe_destructive(const struct target *t, char *why, size_t len)
 	return false;
 }
 
+/*
+ * Found when the target was opened: its files are DAX, but its region
+ * refuses MAP_SYNC by design. A file that is not DAX (the control run)
+ * is the check's to judge.
+ */
+static bool probe_map_sync(const struct target *t, char *why, size_t len)
+{
+	if (t && t->dax && !t->map_sync)
+		snprintf(why, len, "%s", t->map_sync_why);
+	return false;
+}
+
 /* Each fills @why when its need is unmet; true when it ran out of resources. */
 static bool (*const probes[])(const struct target *t, char *why, size_t len) = {
-	probe_root,	probe_io_uring,	 probe_libaio,
-	probe_libpmem2, probe_slow_bdev, probe_destructive,
+	probe_root,	 probe_io_uring,    probe_libaio,   probe_libpmem2,
+	probe_slow_bdev, probe_destructive, probe_map_sync,
 };
 
 const char *needs_unmet(unsigned int needs, const struct target *t, bool *exhausted)
