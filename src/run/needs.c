@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "checks/check.h"
+#include "map/pagemap.h"
 #include "run/needs.h"
 
 #if HAVE_LIBURING
@@ -118,10 +119,17 @@ static bool probe_map_sync(const struct target *t, char *why, size_t len)
 	return false;
 }
 
+static bool probe_pagemap_pfn(const struct target *t, char *why, size_t len)
+{
+	int ret = pagemap_pfns_shown(why, len);
+
+	return ret < 0 && zd_exhausted(-ret);
+}
+
 /* Each fills @why when its need is unmet; true when it ran out of resources. */
 static bool (*const probes[])(const struct target *t, char *why, size_t len) = {
 	probe_root,	 probe_io_uring,    probe_libaio,   probe_libpmem2,
-	probe_slow_bdev, probe_destructive, probe_map_sync,
+	probe_slow_bdev, probe_destructive, probe_map_sync, probe_pagemap_pfn,
 };
 
 const char *needs_unmet(unsigned int needs, const struct target *t, bool *exhausted)

@@ -59,6 +59,7 @@ expect 2 'not a directory' -- fsdax /etc/passwd
 expect 2 '/dev/null: not a device-dax device' -- devdax /dev/null
 expect 2 'not a character device' -- devdax /etc/passwd
 expect 0 'fsdax/dax/statx-mapsync' -- list
+expect 0 'fsdax/dax/pfn-in-region' -- list
 expect 0 'guards:' -- list -v
 expect 0 'verdict:' -- probe
 
