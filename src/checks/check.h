@@ -19,10 +19,12 @@ enum need {
 	NEED_LIBPMEM2 = 1 << 3,
 	NEED_SLOW_BDEV = 1 << 4, /* a slow non-DAX block device for O_DIRECT pins */
 	NEED_DESTRUCTIVE = 1 << 5, /* --destructive: it disables or rewrites the device */
+	NEED_MAP_SYNC = 1 << 6, /* DAX files map with MAP_SYNC (not on virtio-pmem) */
+	NEED_PAGEMAP_PFN = 1 << 7, /* /proc/self/pagemap shows page frame numbers */
 };
 #define NEED_ALL                                                                    \
 	(NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV | \
-	 NEED_DESTRUCTIVE)
+	 NEED_DESTRUCTIVE | NEED_MAP_SYNC | NEED_PAGEMAP_PFN)
 
 struct check_ctx {
 	const struct options *opt;
@@ -127,6 +129,7 @@ void check_verdict_explain(const struct check *c, const struct options *o, char 
 unsigned int check_deadline_s(const struct check *c, const struct options *o);
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
+void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_register(const struct check *c, struct check_ctx *ctx);

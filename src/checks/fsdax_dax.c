@@ -4,6 +4,12 @@
  * if the kernel really gave us DAX files, so prove it three ways: the inode
  * flag statx reports, MAP_SYNC (refused by every non-DAX ->mmap), and stores
  * through that mapping being what read() returns.
+ *
+ * fsdax/dax/pfn-in-region: a witness of DAX that needs no MAP_SYNC. A DAX
+ * fault maps the page frame dax_direct_access() gives for the file's block,
+ * which lies in the memory of the nd region behind the mount; a page-cache
+ * page never does. So every page of a work file, written through its
+ * mapping, must be mapped at a frame inside the region's resource.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,9 +22,30 @@
 
 #include "checks/check.h"
 #include "map/dax.h"
+#include "map/pagemap.h"
 #include "map/pattern.h"
 
 #define LEN (2UL << 20)
+
+/* A LEN-byte file with its blocks allocated, or -1 with @r filled. */
+static int work_file(const char *file, struct result *r)
+{
+	int fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		if (!result_exhausted(r, errno, "cannot open %s", file))
+			result_error(r, "create %s: %s", file, strerror(errno));
+		return -1;
+	}
+	result_step(r, "fallocate(%lu)", LEN);
+	if (fallocate(fd, 0, 0, LEN)) {
+		result_error(r, "fallocate %lu bytes: %s", LEN, strerror(errno));
+		close(fd);
+		unlink(file);
+		return -1;
+	}
+	return fd;
+}
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 {
@@ -31,17 +58,9 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	int fd, err;
 
 	snprintf(file, sizeof(file), "%s/statx-mapsync", ctx->dir);
-	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (!result_exhausted(r, errno, "cannot open %s", file))
-			result_error(r, "create %s: %s", file, strerror(errno));
+	fd = work_file(file, r);
+	if (fd < 0)
 		return;
-	}
-	result_step(r, "fallocate(%zu)", LEN);
-	if (fallocate(fd, 0, 0, LEN)) {
-		result_error(r, "fallocate %lu bytes: %s", LEN, strerror(errno));
-		goto out;
-	}
 
 	if (dax_prove_file(fd, LEN, &proof)) {
 		result_error(r, "statx: %s", strerror(errno));
@@ -102,6 +121,76 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	result_pass(r);
 out:
 	free(buf);
+	close(fd);
+	unlink(file);
+}
+
+void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	const struct nd_region_info *nd = &t->nd;
+	struct result *r = ctx->res;
+	char file[PATH_MAX + 64], seen_text[160];
+	struct pfn_seen seen;
+	unsigned char *map;
+	int fd, err, ret;
+
+	if (!nd->region[0]) {
+		result_skip(r, "nothing to compare the page frames with: %s", t->nd_why);
+		return;
+	}
+	result_evidence(
+		r, "%s %s (%s, %s of %s): physical 0x%llx-0x%llx from its resource and size",
+		nd->provider, nd->region, nd->bus, nd->disk, nd->device, nd->start,
+		nd->start + nd->size);
+	snprintf(file, sizeof(file), "%s/pfn-in-region", ctx->dir);
+	fd = work_file(file, r);
+	if (fd < 0)
+		return;
+	/* 2 MiB-aligned: a PMD fault's frames are read page by page, too. */
+	map = dax_map_at(fd, LEN, LEN, 0, false, &err);
+	if (!map) {
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
+			result_fail(r, "shared mapping of the work file failed: %s",
+				    strerror(err));
+		goto out;
+	}
+	result_step(r, "store into each page, read /proc/self/pagemap");
+	ret = pfn_witness(map, LEN, nd->start, nd->size, &seen);
+	munmap(map, LEN);
+	if (ret) {
+		if (!result_exhausted(r, -ret, "cannot read the page frames"))
+			result_error(r, "/proc/self/pagemap: %s", strerror(-ret));
+		goto out;
+	}
+	pfn_seen_describe(&seen, seen_text, sizeof(seen_text));
+	result_evidence(r, "%s", seen_text);
+	result_value(r, "pages", (long long)seen.present);
+	if (seen.verdict != PFN_HIDDEN) {
+		result_value(r, "pfn_lo", (long long)seen.lo);
+		result_value(r, "pfn_hi", (long long)seen.hi);
+	}
+	switch (seen.verdict) {
+	case PFN_INSIDE:
+		result_pass(r);
+		break;
+	case PFN_OUTSIDE:
+		result_fail(r,
+			    "page %zu of the file is mapped at frame 0x%llx, outside %s "
+			    "[0x%llx-0x%llx)%s",
+			    seen.out_page, seen.out_pfn, nd->region, nd->start,
+			    nd->start + nd->size,
+			    t->dax ? "" : " (control run with --allow-non-dax)");
+		break;
+	case PFN_HIDDEN:
+		result_skip(r, "%s", seen_text);
+		break;
+	case PFN_UNMAPPED:
+		result_error(r, "%zu of %zu pages not mapped after a store into each",
+			     seen.pages - seen.present, seen.pages);
+		break;
+	}
+out:
 	close(fd);
 	unlink(file);
 }

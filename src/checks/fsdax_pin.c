@@ -284,11 +284,16 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		goto out;
 
 	result_step(r, "map the file");
-	l.map = dax_map_at(l.fd, FILE_LEN, EXTENT, pmd ? 0 : PAGE, dax, &err);
+	/*
+	 * MAP_SYNC only makes write faults persist metadata first; pins and
+	 * layout changes meet the same pages without it, so a region that
+	 * refuses it by design is mapped plain MAP_SHARED.
+	 */
+	l.map = dax_map_at(l.fd, FILE_LEN, EXTENT, pmd ? 0 : PAGE, t->map_sync, &err);
 	if (!l.map) {
 		if (!result_exhausted(r, err, "cannot map the %lu MiB file", FILE_LEN >> 20))
 			result_fail(r, "%s mapping of a DAX file failed: %s",
-				    dax ? "MAP_SYNC" : "shared", strerror(err));
+				    t->map_sync ? "MAP_SYNC" : "shared", strerror(err));
 		goto out;
 	}
 	l.path = path;

@@ -47,7 +47,7 @@ void check_fsdax_register(const struct check *c, struct check_ctx *ctx)
 			result_error(r, "create %s: %s", path, strerror(errno));
 		goto out_fd;
 	}
-	map = dax_map_at(fd, FILE_LEN, EXTENT, pmd ? 0 : 4096, t->dax, &err);
+	map = dax_map_at(fd, FILE_LEN, EXTENT, pmd ? 0 : 4096, t->map_sync, &err);
 	if (!map) {
 		if (!result_exhausted(r, err, "cannot map the %lu MiB file", FILE_LEN >> 20))
 			result_fail(r, "mapping the DAX file failed: %s", strerror(err));

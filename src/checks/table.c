@@ -97,12 +97,30 @@ static const struct check rows[] = {
 		.summary = "work files are DAX: statx STATX_ATTR_DAX, MAP_SYNC mapping, "
 			   "stores visible to read()",
 		.target = TARGET_FSDAX,
+		/* A virtio-pmem region refuses MAP_SYNC by design: skipped there. */
+		.needs = NEED_MAP_SYNC,
 		.expect = "STATX_ATTR_DAX set, MAP_SHARED_VALIDATE|MAP_SYNC maps, "
 			  "bytes stored through the mapping read back with pread()",
 		.timeout_s = 30,
 		.guards = "IS_DAX() inode flag and ->mmap MAP_SYNC validation "
 			  "(v5.8 statx DAX attribute, v4.15 MAP_SYNC)",
 		.run = check_fsdax_dax,
+	},
+	{
+		.name = "fsdax/dax/pfn-in-region",
+		.summary = "the file's mapped page frames lie inside the nd region's memory: "
+			   "pagemap PFNs vs the region's resource",
+		.target = TARGET_FSDAX,
+		.needs = NEED_PAGEMAP_PFN,
+		.expect = "every page of a written 2 MiB work file is mapped at a page frame "
+			  "inside [resource, resource + size) of the nd region behind the "
+			  "mount (sysfs); SKIP when pagemap hides frame numbers "
+			  "(CAP_SYS_ADMIN) or the device is no pmem disk of a region",
+		.timeout_s = 30,
+		.guards = "dax_iomap_pte_fault()/dax_iomap_pmd_fault() inserting the pfn "
+			  "dax_direct_access() gives for the file's block, never a page-cache "
+			  "page (the fs-dax fault path, also where MAP_SYNC is refused)",
+		.run = check_fsdax_pfn,
 	},
 	{
 		.name = "devdax/map/alignment",
@@ -249,6 +267,10 @@ const char *need_name(enum need need)
 		return "slow-bdev";
 	case NEED_DESTRUCTIVE:
 		return "destructive";
+	case NEED_MAP_SYNC:
+		return "map-sync";
+	case NEED_PAGEMAP_PFN:
+		return "pagemap-pfn";
 	}
 	return "?";
 }

@@ -13,12 +13,15 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "discover/lock.h"
 #include "discover/target.h"
 #include "map/dax.h"
+#include "map/pagemap.h"
 #include "run/child.h"
 #include "run/remove.h"
 
@@ -85,17 +88,63 @@ static int mark_workdir(const char *dir)
 	return fd;
 }
 
+/*
+ * MAP_SYNC was refused with EOPNOTSUPP, as on a non-DAX file: asks the
+ * page frames of @fd's pages whether they lie in the region's memory.
+ */
+static void witness_frames(const struct target *t, int fd, size_t len, struct dax_proof *p)
+{
+	const struct nd_region_info *nd = &t->nd;
+	char seen_text[160];
+	struct pfn_seen seen;
+	void *map;
+	int ret;
+
+	if (!nd->region[0]) {
+		snprintf(p->witness, sizeof(p->witness), "page frame witness unavailable: %s",
+			 t->nd_why);
+		return;
+	}
+	p->region_async = nd_region_async(nd);
+	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		snprintf(p->witness, sizeof(p->witness),
+			 "page frame witness unavailable: mmap: %s", strerror(errno));
+		return;
+	}
+	ret = pfn_witness(map, len, nd->start, nd->size, &seen);
+	munmap(map, len);
+	if (ret) {
+		snprintf(p->witness, sizeof(p->witness),
+			 "page frame witness unavailable: /proc/self/pagemap: %s",
+			 strerror(-ret));
+		return;
+	}
+	pfn_seen_describe(&seen, seen_text, sizeof(seen_text));
+	p->frames_in_region = seen.verdict == PFN_INSIDE;
+	snprintf(p->witness, sizeof(p->witness), "page frames %s %s %s [0x%llx-0x%llx): %s%s",
+		 seen.verdict == PFN_INSIDE ? "inside" :
+		 seen.verdict == PFN_HIDDEN ? "unavailable for" :
+					      "not inside",
+		 nd->provider, nd->region, nd->start, nd->start + nd->size, seen_text,
+		 p->frames_in_region && !p->region_async ?
+			 ", but that bus is synchronous: MAP_SYNC must map there" :
+			 "");
+}
+
 /* Creates one file and asks the kernel whether it is DAX. */
-static int probe_dax(const char *dir, struct dax_proof *proof)
+static int probe_dax(const struct target *t, struct dax_proof *proof)
 {
 	char file[PATH_MAX + 64];
 	int fd, ret;
 
-	snprintf(file, sizeof(file), "%s/probe", dir);
+	snprintf(file, sizeof(file), "%s/probe", t->workdir);
 	fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
 	ret = ftruncate(fd, 2 << 20) ? -errno : dax_prove_file(fd, 2 << 20, proof);
+	if (!ret && proof->statx_dax && proof->map_sync_err == EOPNOTSUPP)
+		witness_frames(t, fd, 2 << 20, proof);
 	close(fd);
 	unlink(file);
 	return ret;
@@ -107,8 +156,9 @@ static int probe_dax(const char *dir, struct dax_proof *proof)
 enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 				  const struct options *o, char *why, size_t len)
 {
-	char detail[160], tmpl[sizeof(t->workdir)], path[ZD_ABBREV];
 	struct dax_proof proof;
+	char detail[sizeof(proof.witness) + 96], tmpl[sizeof(t->workdir)], path[ZD_ABBREV];
+	enum dax_verdict verdict;
 	struct statvfs sv;
 	unsigned long long avail;
 	struct stat st;
@@ -192,7 +242,11 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 		t->inode_flag = true;
 	}
 
-	ret = probe_dax(t->workdir, &proof);
+	/* The memory behind the mount, whose page frames DAX faults map. */
+	if (stat(t->workdir, &st) == 0)
+		nd_region_of_bdev("/sys", major(st.st_dev), minor(st.st_dev), &t->nd, t->nd_why,
+				  sizeof(t->nd_why));
+	ret = probe_dax(t, &proof);
 	if (ret) {
 		snprintf(why, len, "%s: cannot create a work file: %s", path, strerror(-ret));
 		t->keep = false;
@@ -208,7 +262,14 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 		target_close(t);
 		return ZD_SETUP_BROKEN;
 	}
-	t->dax = dax_proven(&proof);
+	verdict = dax_judge(&proof);
+	t->dax = verdict != DAX_NOT;
+	t->map_sync = verdict == DAX_SYNC;
+	if (verdict == DAX_ASYNC)
+		snprintf(t->map_sync_why, sizeof(t->map_sync_why),
+			 "%s %s is asynchronous: the kernel refuses MAP_SYNC (EOPNOTSUPP) by "
+			 "design",
+			 t->nd.provider, t->nd.region);
 	if (!t->dax && o->allow_non_dax)
 		return ZD_PASSED; /* the control run: checks see t->dax */
 	if (!t->dax) {

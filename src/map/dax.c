@@ -43,21 +43,37 @@ int dax_prove_file(int fd, size_t len, struct dax_proof *p)
 }
 
 /*
- * Both witnesses must agree: statx reports the inode flag the fault path
- * tests (IS_DAX), and MAP_SYNC is refused by every non-DAX ->mmap.
+ * Two witnesses must agree: statx reports the inode flag the fault path
+ * tests (IS_DAX), and MAP_SYNC is refused by every non-DAX ->mmap. But
+ * ext4 and xfs refuse it with the same EOPNOTSUPP on a DAX device that is
+ * not synchronous (daxdev_mapping_supported()), so there the page frames
+ * stand in for it, and only where the bus is asynchronous by design: on
+ * any other region a refused MAP_SYNC stays a refusal.
  */
+enum dax_verdict dax_judge(const struct dax_proof *p)
+{
+	if (!p->statx_knows || !p->statx_dax)
+		return DAX_NOT;
+	if (!p->map_sync_err)
+		return DAX_SYNC;
+	if (p->map_sync_err == EOPNOTSUPP && p->frames_in_region && p->region_async)
+		return DAX_ASYNC;
+	return DAX_NOT;
+}
+
 bool dax_proven(const struct dax_proof *p)
 {
-	return p->statx_knows && p->statx_dax && !p->map_sync_err;
+	return dax_judge(p) != DAX_NOT;
 }
 
 void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len)
 {
-	snprintf(buf, len, "statx %s, MAP_SYNC %s",
+	snprintf(buf, len, "statx %s, MAP_SYNC %s%s%s",
 		 !p->statx_knows ? "cannot report STATX_ATTR_DAX" :
 		 p->statx_dax	 ? "reports STATX_ATTR_DAX" :
 				   "reports no STATX_ATTR_DAX",
-		 p->map_sync_err ? strerror(p->map_sync_err) : "mapped");
+		 p->map_sync_err ? strerror(p->map_sync_err) : "mapped",
+		 p->witness[0] ? "; " : "", p->witness);
 }
 
 void *dax_map_at(int fd, size_t len, size_t align, size_t misalign, bool sync, int *err)

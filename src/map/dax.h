@@ -11,9 +11,25 @@ struct dax_proof {
 	bool statx_knows; /* stx_attributes_mask has STATX_ATTR_DAX */
 	bool statx_dax; /* stx_attributes has it */
 	int map_sync_err; /* 0 when MAP_SHARED_VALIDATE|MAP_SYNC mapped, else errno */
+	/*
+	 * The second witness, asked by discover/fsdax.c only when MAP_SYNC is
+	 * refused with EOPNOTSUPP: the file's page frames lie in the memory of
+	 * the nd region behind the mount, and that region's bus refuses
+	 * MAP_SYNC by design (virtio-pmem). @witness says what was seen.
+	 */
+	bool frames_in_region;
+	bool region_async;
+	char witness[512]; /* "" when not asked */
+};
+
+enum dax_verdict {
+	DAX_NOT, /* not proven DAX */
+	DAX_SYNC, /* statx and MAP_SYNC: DAX */
+	DAX_ASYNC, /* statx and the page frames: DAX on a region without MAP_SYNC */
 };
 
 int dax_prove_file(int fd, size_t len, struct dax_proof *p);
+enum dax_verdict dax_judge(const struct dax_proof *p);
 bool dax_proven(const struct dax_proof *p);
 void dax_proof_describe(const struct dax_proof *p, char *buf, size_t len);
 
@@ -24,7 +40,8 @@ void *dax_map_sync(int fd, size_t len, off_t off, int *err);
  * Maps @len bytes of @fd at a virtual address that is @misalign bytes past
  * a multiple of @align: misalign 0 lets DAX faults use PMDs (when the
  * blocks are 2M-aligned too), a 4K misalign forces PTEs. MAP_SYNC when
- * @sync, plain MAP_SHARED otherwise (the non-DAX control run).
+ * @sync, plain MAP_SHARED otherwise (the non-DAX control run, and DAX on a
+ * region that refuses MAP_SYNC by design).
  */
 void *dax_map_at(int fd, size_t len, size_t align, size_t misalign, bool sync, int *err);
 

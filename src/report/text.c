@@ -11,15 +11,20 @@ static void indent_line(const char *line, size_t n, void *arg)
 static void text_begin(struct report *rp)
 {
 	const struct target *t = rp->run->target;
+	char sync[160] = "";
 	struct utsname u;
 
 	uname(&u);
 	fprintf(rp->out, "zdcheck %s (%s) on Linux %s, seed %llu\n", PACKAGE_VERSION,
 		zd_features(), u.release, rp->run->opt->seed);
+	/* DAX whose region refuses MAP_SYNC: the pin checks map without it. */
+	if (t && t->kind == TARGET_FSDAX && t->dax && !t->map_sync)
+		snprintf(sync, sizeof(sync), ", no MAP_SYNC (%s %s)", t->nd.provider,
+			 t->nd.region);
 	if (t && t->kind == TARGET_FSDAX)
-		fprintf(rp->out, "target: %s (%s on %s, dax=%s%s), work dir %s\n", t->path,
+		fprintf(rp->out, "target: %s (%s on %s, dax=%s%s%s), work dir %s\n", t->path,
 			t->mnt.fstype, t->mnt.source, dax_mode_name(t->mnt.dax),
-			t->inode_flag ? ", FS_XFLAG_DAX" : "", t->workdir);
+			t->inode_flag ? ", FS_XFLAG_DAX" : "", sync, t->workdir);
 	else if (t)
 		fprintf(rp->out,
 			"target: %s (%s, %llu bytes, align %lu), window %llu bytes%s\n",
