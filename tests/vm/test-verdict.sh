@@ -79,6 +79,18 @@ has "expectations rc 0"
 lacks PROBLEM
 lacks failure
 
+# A provider the kernel cannot do: its run holds only the reason, its
+# cells say skip, and the reason is printed; not a problem.
+judge skipped k k@cxl
+cell devdax/map/alignment k@cxl/devdax "skip"
+cell fsdax/vmsplice/truncate-0 k@cxl/ext4 "skip"
+cell devdax/map/alignment k@cxl/ext4 "-"
+cell fsdax/vmsplice/truncate-0 k/ext4 "PASS wake_us=4807"
+has "k@cxl: SKIP: kernel 6.0.0 lacks CONFIG_CXL_PMEM"
+has "matrix rc 0"
+has "expectations rc 0"
+lacks PROBLEM
+
 judge expected-fail k
 cell fsdax/aio/evict k/ext4 "FAIL evict_waited=0"
 has "expected failure: k ext4 fsdax/aio/evict"
@@ -204,7 +216,7 @@ RUNS=(k)
 expect99 "undefined, in expectations_check" expectations_check "$data/pass"
 EXPECT_FILE=([k]=$data/bad-shape)
 expect99 "shape" _expected k
-has "vm: error: $data/bad-shape:2: not CHECKNAME TARGET [intermittent] DIAGNOSIS: fsdax/aio/evict  ext4"
+has "vm: error: $data/bad-shape:2: not CHECKNAME TARGET[@PROVIDER,...] [intermittent] DIAGNOSIS: fsdax/aio/evict  ext4"
 EXPECT_FILE=([k]=$data/no-such-file)
 expect99 "missing file" _expected k
 has "vm: error: no expectations file $data/no-such-file for kernel k"
@@ -217,6 +229,19 @@ has "vm: error: $work/vm/expected/diagnoses:4: diagnosis a defined twice"
 sed -i '$d' "$work/vm/expected/diagnoses"
 VM_DIR=$work/vm _expected k > "$work/out" 2>&1
 has "fsdax/aio/evict ext4 always"
+# A TARGET@PROVIDER,... entry holds for the providers it names only; a
+# plain TARGET for all of them, and the run k is k's nfit run.
+printf 'fsdax/aio/evict  ext4  b\nfsdax/pread/evict  xfs@virtio,cxl  b\nfsdax/uring/evict  ext4@nfit  intermittent  b\n' \
+	> "$work/vm/expected/k"
+VM_DIR=$work/vm _expected k@cxl > "$work/out" 2>&1
+has "fsdax/aio/evict ext4 always"
+has "fsdax/pread/evict xfs always"
+! grep -q uring "$work/out"
+result $? "expectations: ext4@nfit is not for k@cxl"
+VM_DIR=$work/vm _expected k > "$work/out" 2>&1
+has "fsdax/uring/evict ext4 intermittent"
+! grep -q pread "$work/out"
+result $? "expectations: xfs@virtio,cxl is not for k"
 
 # results_verdict: how far a boot got, from the guest's status and kernel
 # log and the host's boot file (qemu's exit code and the limit).
