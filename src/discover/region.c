@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "discover/provider.h"
 #include "discover/region.h"
 #include "zdcheck.h"
 
@@ -85,8 +86,7 @@ static int read_number(const char *dir, size_t dlen, const char *file, unsigned 
 
 /*
  * The provider the bus names itself by (nvdimm_bus_descriptor's
- * provider_name). A static helper until discover/provider.c, which knows
- * every provider, is merged.
+ * provider_name); discover/provider.c says which kind that is.
  */
 static int bus_provider(const char *dir, size_t dlen, char *out, size_t size)
 {
@@ -138,5 +138,6 @@ int nd_region_of_bdev(const char *sysfs, unsigned int major, unsigned int minor,
 
 bool nd_region_async(const struct nd_region_info *ri)
 {
-	return !strcmp(ri->provider, "virtio-pmem");
+	/* virtio_pmem's regions are ND_REGION_ASYNC; no sysfs attribute says so. */
+	return provider_kind_of_bus(ri->provider) == PROVIDER_VIRTIO_PMEM;
 }
