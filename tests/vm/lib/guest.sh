@@ -41,6 +41,7 @@
 #   provider         which DAX memory (lib/providers.sh P_DESC)
 #   skipped          the kernel cannot do the provider: why (then nothing
 #                    booted, and this is all there is)
+#   TARGET.unsupported  the provider cannot do TARGET: why (no report)
 #   alone-NAME/      a boot of its own for one check (ALONE): the same
 #                    layout, with "only" naming the check
 # A run's OUTDIR holds one per kernel and provider, OUTDIR/RUN/ (RUN: the
@@ -174,9 +175,12 @@ results_kernel() { cat "$1/kernel" 2>/dev/null || echo '?'; }
 # results_provider DIR: which DAX memory it was ("?" if the host did not say).
 results_provider() { cat "$1/provider" 2>/dev/null || echo '?'; }
 
-# results_unsupported DIR: why the kernel could not do the provider (nothing
-# booted); empty if it could.
-results_unsupported() { cat "$1/skipped" 2>/dev/null || true; }
+# results_unsupported DIR [TARGET]: why the kernel could not do the provider
+# (nothing booted), or, for TARGET, that or why the provider cannot do
+# TARGET; empty if it could.
+results_unsupported() {
+	cat "$1/skipped" 2>/dev/null || { [ -n "${2:-}" ] && cat "$1/$2.unsupported" 2>/dev/null; } || true
+}
 
 # results_alone DIR: "CHECK ALONE-DIR" for each boot of its own in a
 # kernel's results directory.

@@ -190,7 +190,8 @@ initramfs_config() {
 	mkdir -p "$stage/etc/zdcheck-vm"
 	{
 		printf 'VM_MODE=%s\n' "$VM_MODE"
-		printf 'VM_FILESYSTEMS="%s"\n' "${FILESYSTEMS[*]}"
+		# No filesystems where the provider has no fs-dax.
+		printf 'VM_FILESYSTEMS="%s"\n' "$([ -n "${P_FSDAX[$p]:-}" ] || echo "${FILESYSTEMS[*]}")"
 		printf 'VM_CRASH=%s\n' "$(_hook_on "${ZDCHECK_VM_CRASH:-}" "$kernel")"
 		printf 'VM_HANG=%s\n' "$(_hook_on "${ZDCHECK_VM_HANG:-}" "$kernel")"
 		printf 'VM_CRASH_IN=%s\n' "${ZDCHECK_VM_CRASH_IN:-}"

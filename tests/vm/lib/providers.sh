@@ -18,6 +18,8 @@
 #   P_CMDLINE[p]  kernel command line it adds
 #   P_QEMU[p]     host: bookworm's qemu-system-x86_64; trixie: the newer
 #                 one from the trixie chroot (provider_emulator)
+#   P_FSDAX[p]    empty if the provider gives fs-dax too, else why not (its
+#                 ext4 and xfs columns say skip with it)
 # and provider_devices P SCRATCH, which sets PROVIDER_ARGS to the QEMU
 # devices with their backing files in SCRATCH.
 #
@@ -26,8 +28,9 @@
 # were) and KERNEL@PROVIDER for the others (run_key, run_kernel,
 # run_provider).
 
-PROVIDERS_ALL=(nfit e820 virtio cxl)
+PROVIDERS_ALL=(nfit e820 virtio cxl cxlram)
 declare -gA P_DESC=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
+declare -gA P_FSDAX=()
 
 # Emulated NVDIMMs described by ACPI NFIT: three label-less regions, one for
 # device-dax and one per filesystem.
@@ -71,6 +74,17 @@ P_NEEDS[cxl]="CXL_BUS CXL_PCI CXL_ACPI CXL_MEM CXL_PMEM CXL_PORT CXL_REGION"
 P_MODULES[cxl]="cxl_acpi cxl_pci cxl_mem cxl_pmem cxl_port"
 P_MACHINE[cxl]="q35,cxl=on" P_CPU[cxl]="max,-hypervisor" P_MEM[cxl]=1G P_CMDLINE[cxl]="" P_QEMU[cxl]=trixie
 
+# Volatile CXL memory: a RAM region (cxl create-region -t ram), which
+# dax_cxl makes a device-dax instance that the kernel (6.3 and later) hands
+# to kmem to online as system RAM; daxctl reconfigure-device -m devdax
+# takes it back: what most device-dax users have today.  The same QEMU and
+# CPU as cxl; a RAM region has no namespace, no block device: no fs-dax.
+P_DESC[cxlram]="CXL type-3 volatile memory (dax_cxl RAM region)"
+P_NEEDS[cxlram]="${P_NEEDS[cxl]} DEV_DAX_CXL DEV_DAX_KMEM"
+P_MODULES[cxlram]="cxl_acpi cxl_pci cxl_mem cxl_port dax_cxl kmem"
+P_MACHINE[cxlram]=${P_MACHINE[cxl]} P_CPU[cxlram]=${P_CPU[cxl]} P_MEM[cxlram]=1G P_CMDLINE[cxlram]="" P_QEMU[cxlram]=trixie
+P_FSDAX[cxlram]="volatile CXL memory is device-dax only: no namespace, no block device"
+
 # Size of the single region of e820's, virtio's and cxl's guests: device-dax
 # needs a whole 1 GiB page in it, mkfs.xfs 1 GiB.  Backing files are sparse.
 PROVIDER_REGION=3G
@@ -104,6 +118,12 @@ provider_devices() {
 			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
 			-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2
 			-device cxl-type3,bus=rp0,persistent-memdev=cxm0,lsa=cxlsa0,sn=1,id=cxl-pmem0
+			-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G) ;;
+	cxlram)	truncate -s "$PROVIDER_REGION" "$s/cxl0"
+		PROVIDER_ARGS=(-object "memory-backend-file,id=cxv0,share=on,mem-path=$s/cxl0,size=$PROVIDER_REGION"
+			-device pxb-cxl,bus_nr=12,bus=pcie.0,id=cxl.1
+			-device cxl-rp,port=0,bus=cxl.1,id=rp0,chassis=0,slot=2
+			-device cxl-type3,bus=rp0,volatile-memdev=cxv0,sn=1,id=cxl-vmem0
 			-M cxl-fmw.0.targets.0=cxl.1,cxl-fmw.0.size=4G) ;;
 	*)	die "unknown provider $p" ;;
 	esac

@@ -80,17 +80,20 @@ _results() {
 matrix_print() {
 	local out=$1 k t f rc problems=0
 	local -a cols=() dead=() skipped=()
+	local why
 	for k in "${RUNS[@]}"; do
-		for t in $(_targets); do cols+=("$k/$t"); done
-		if [ -n "$(results_unsupported "$out/$k")" ]; then
-			skipped+=("$k")
-		elif [ "$(results_status "$out/$k")" != "done" ]; then
-			dead+=("$k")
-		fi
+		for t in $(_targets); do
+			cols+=("$k/$t")
+			why=$(results_unsupported "$out/$k" "$t")
+			[ -z "$why" ] || skipped+=("$k/$t")
+		done
+		[ -n "$(results_unsupported "$out/$k")" ] ||
+			[ "$(results_status "$out/$k")" = "done" ] || dead+=("$k")
 	done
 	echo
 	# A guest that did not finish shows "died" where it has no result.
-	# A run its kernel cannot do shows "skip" in its own checks' cells.
+	# A target the run cannot do (its provider cannot, or its kernel cannot
+	# do the provider) shows "skip" in its own checks' cells.
 	_results "$out" | awk -F'\t' -v cols="${cols[*]}" -v dead=" ${dead[*]} " \
 		-v skipped=" ${skipped[*]} " '
 		BEGIN { nc = split(cols, col, " "); w0 = length("check") }
@@ -117,7 +120,7 @@ matrix_print() {
 					# devdax/* checks belong to devdax, fsdax/* to ext4, xfs
 					t = col[c]; sub(/.*\//, "", t)
 					mine = (row[r] ~ /^devdax\//) == (t == "devdax")
-					if (v == "" && mine && index(skipped, " " k " ")) v = "skip"
+					if (v == "" && mine && index(skipped, " " col[c] " ")) v = "skip"
 					if (v == "") v = (mine && index(dead, " " k " ")) ? "died" : "-"
 					printf "  %-" w[c] "s", v
 				}
@@ -125,8 +128,17 @@ matrix_print() {
 			}
 			if (nr == 0) print "(no results)"
 		}'
-	for k in "${skipped[@]}"; do
-		echo "$k: SKIP: $(results_unsupported "$out/$k")"
+	# Why: one line for a run its kernel cannot do, else one per target.
+	for k in "${RUNS[@]}"; do
+		why=$(results_unsupported "$out/$k")
+		if [ -n "$why" ]; then
+			echo "$k: SKIP: $why"
+			continue
+		fi
+		for t in $(_targets); do
+			why=$(results_unsupported "$out/$k" "$t")
+			[ -z "$why" ] || echo "$k/$t: SKIP: $why"
+		done
 	done
 	echo
 	# The report and the exit code must tell the same story (zdcheck's
@@ -134,8 +146,10 @@ matrix_print() {
 	local base fails
 	for k in "${RUNS[@]}"; do
 		while read -r t f; do
-			# A guest that did not finish is reported by its verdict.
+			# A guest that did not finish is reported by its verdict, a
+			# target the run cannot do above.
 			[ "$(results_status "$(results_dir "$f")")" = "done" ] || continue
+			[ -z "$(results_unsupported "$out/$k" "$t")" ] || continue
 			base=${f#"$out/$k/"} base=${base%.json}
 			[ "$base" = "$t" ] || results_ended "$f" || continue
 			# ZDCHECK-ARGS selected none of this command's checks.
