@@ -56,8 +56,8 @@ _matrix_boots() {
 		log "$r: skipped: $(cat "$res/skipped")"
 		return 0
 	fi
-	if [ -n "${P_FSDAX[$p]}" ]; then
-		for c in "${FILESYSTEMS[@]}"; do echo "${P_FSDAX[$p]}" > "$res/$c.unsupported"; done
+	if [ -n "${P_FSDAX[$p]:-}" ]; then
+		for c in "${FILESYSTEMS[@]}"; do echo "${P_FSDAX[$p]:-}" > "$res/$c.unsupported"; done
 	fi
 	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
 	initramfs_config "$work/config.cpio" "$r"
