@@ -29,6 +29,8 @@
 #   TARGET.skipped   ZDCHECK-ARGS selected none of the command's checks
 #                    (zdcheck refused to run): no result, no problem
 #   safety.tap       the data-safety pass (lib/safety.sh reads it)
+#   probe.txt        zdcheck probe after the setup (probe-FS.txt: with FS
+#                    mounted, where the filesystems take turns)
 #   fstests-FS.log, fstests-FS.rc, fstests-FS/: the fstests mode's
 #   mutant.hits      the mutant mode: how often the mutant fired
 #                    (mutant.load: insmod's stderr)

@@ -64,11 +64,12 @@ P_MACHINE[virtio]=pc P_CPU[virtio]=max P_MEM[virtio]=1G P_CMDLINE[virtio]="" P_Q
 # region (cxl create-region), then namespaces on its labels.  Bookworm's
 # QEMU 7.2 has no event-log interrupts, without which cxl_pci fails to
 # probe on 6.3 and later ("Failed to get interrupt for event Info log"):
-# the trixie QEMU.  Region creation invalidates the CPU caches, which the
-# kernel refuses to do under a hypervisor unless built with
+# the trixie QEMU.  Region creation invalidates the CPU caches, which x86
+# refuses under a hypervisor (cpu_cache_has_invalidate_memregion() is
+# !X86_FEATURE_HYPERVISOR) unless the kernel is built with
 # CXL_REGION_INVALIDATION_TEST ("Failed to synchronize CPU cache state"),
 # and Debian's kernels are not: the CPU is offered without the hypervisor
-# bit (TCG has no caches to lose).
+# bit (wbinvd under TCG has no caches to lose).
 P_DESC[cxl]="CXL type-3 persistent memory (cxl_pmem region)"
 P_NEEDS[cxl]="CXL_BUS CXL_PCI CXL_ACPI CXL_MEM CXL_PMEM CXL_PORT CXL_REGION"
 P_MODULES[cxl]="cxl_acpi cxl_pci cxl_mem cxl_pmem cxl_port"
