@@ -181,8 +181,10 @@ _kernel_debian() {
 	K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
 
-# _kernel_unpack DIR REL ROOT: a fetched package tree made bootable: DIR's
-# bzImage, vmlinux and boot-kind, and ROOT's modules.dep.
+# _kernel_unpack DIR REL ROOT [BOOT-IMAGE]: a fetched package tree made
+# bootable: DIR's bzImage, vmlinux and boot-kind (made by the function
+# BOOT-IMAGE, kernel_boot_image unless given: lib/arm64.sh has its own),
+# and ROOT's modules.dep.
 _kernel_unpack() {
 	local dir=$1 rel=$2 root=$3 img
 	# 7.x ships only usr/lib/modules; kmod tools want lib/modules under -b.
@@ -192,7 +194,7 @@ _kernel_unpack() {
 		[ -e "$img" ] && break
 	done
 	[ -e "$img" ] || die "no vmlinuz for $rel"
-	kernel_boot_image "$img" "$dir"
+	"${4:-kernel_boot_image}" "$img" "$dir"
 	# The debs ship no modules.dep (their postinst runs depmod).
 	depmod -b "$root" "$rel" || die "depmod for $rel failed"
 	touch "$dir/ready"
