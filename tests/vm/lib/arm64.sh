@@ -255,7 +255,10 @@ arm64_libs() {
 
 # arm64_userland ZDCHECK OUT: initramfs_userland's arm64 twin: its files
 # from $ARM64_CACHE/root, with the cross-built ZDCHECK; the libraries by
-# arm64_libs; /lib a link into /usr as in the root.
+# arm64_libs.  /lib is a directory, not the root's link into /usr: the
+# kernel, unpacking the modules' archive after this one, replaces a link
+# where an archive has a directory (clean_path), and the interpreter
+# /lib/ld-linux-aarch64.so.1 would go with it.
 arm64_userland() {
 	local zd=$1 out=$2 stage e
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-arm64-stage.XXXXXX")
@@ -264,8 +267,7 @@ arm64_userland() {
 		[ "$e" = busybox ] || ln -s busybox "$stage/bin/$e"
 	done
 	[ -e "$stage/bin/sh" ] || die "no applet table found in $ARM64_CACHE/root/usr/bin/busybox"
-	mkdir -p "$stage/usr/lib"
-	ln -s usr/lib "$stage/lib"
+	mkdir -p "$stage/lib" "$stage/usr/lib"
 	arm64_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/*
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
