@@ -71,16 +71,20 @@ declare -gA K_REL K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DE
 # $ARM64_CACHE/kernels/KEY: an uncompressed Image for qemu -kernel and a
 # module tree with modules.dep.
 arm64_kernel() {
-	local key=$1 dir=$ARM64_CACHE/kernels/$1 rel
+	local key=$1 dir=$ARM64_CACHE/kernels/$1 rel c
 	if [ ! -e "$dir/ready" ]; then
 		arm64_apt
 		kernel_fetch "$key" "$dir"
 		_kernel_unpack "$dir" "$(cat "$dir/release")" "$dir/root" arm64_boot_image
 	fi
 	rel=$(cat "$dir/release")
+	# 6.x ships it in /boot, 7.x next to the modules.
+	for c in "$dir/root/boot/config-$rel" "$dir/root/lib/modules/$rel/config"; do
+		[ -e "$c" ] && break
+	done
 	# shellcheck disable=SC2034 # the record
 	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_BOOT[$key]=$dir/Image K_KIND[$key]=image \
-		K_CONFIG[$key]=$dir/root/lib/modules/$rel/config K_SRC[$key]=debian K_HDR[$key]='' \
+		K_CONFIG[$key]=$c K_SRC[$key]=debian K_HDR[$key]='' \
 		K_CACHE[$key]=$dir K_STAMP[$key]=$(head -n1 "$dir/packages") \
 		K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
