@@ -58,31 +58,40 @@ _copy_libs() {
 	done
 }
 
-# initramfs_userland ZDCHECK OUT: busybox, the tools, zdcheck and /init.
-initramfs_userland() {
-	local zd=$1 out=$2 stage e src dst
-	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-stage.XXXXXX")
+# initramfs_stage STAGE ROOT ZDCHECK: the userland's files into STAGE from
+# the system at ROOT ('' for the host's own; lib/arm64.sh's arm64 packages):
+# busybox (its applet links are the caller's, as are the libraries),
+# GUEST_BINARIES, the kmod and mkfs.ext4 links, ZDCHECK, mke2fs.conf, and
+# the guest's /init, prologue and safety.
+initramfs_stage() {
+	local stage=$1 root=$2 zd=$3 e
 	mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,etc,dev,proc,sys,tmp,run,mnt,results}
-	cp /usr/bin/busybox "$stage/bin/busybox"
-	for e in $("$stage/bin/busybox" --list); do
-		[ "$e" = busybox ] || ln -s busybox "$stage/bin/$e"
-	done
+	cp "$root/usr/bin/busybox" "$stage/bin/busybox"
 	for e in "${GUEST_BINARIES[@]}"; do
-		src=${e%%:*} dst=${e#*:}
-		cp "$src" "$stage$dst"
+		cp "$root${e%%:*}" "$stage${e#*:}"
 	done
 	for e in modprobe insmod rmmod lsmod depmod modinfo; do
 		ln -s ../bin/kmod "$stage/usr/sbin/$e"
 	done
 	ln -s mke2fs "$stage/usr/sbin/mkfs.ext4"
 	install -m 0755 "$zd" "$stage/usr/bin/zdcheck"
-	_copy_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/mke2fs \
-		"$stage"/usr/sbin/mkfs.xfs "$stage"/usr/sbin/xfs_io "$stage"/usr/sbin/dmsetup
-	cp /etc/mke2fs.conf "$stage/etc/"
-	ldconfig -r "$stage" 2>/dev/null || true
+	cp "$root/etc/mke2fs.conf" "$stage/etc/"
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
 	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
+}
+
+# initramfs_userland ZDCHECK OUT: busybox, the tools, zdcheck and /init.
+initramfs_userland() {
+	local zd=$1 out=$2 stage e
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-stage.XXXXXX")
+	initramfs_stage "$stage" '' "$zd"
+	for e in $("$stage/bin/busybox" --list); do
+		[ "$e" = busybox ] || ln -s busybox "$stage/bin/$e"
+	done
+	_copy_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/mke2fs \
+		"$stage"/usr/sbin/mkfs.xfs "$stage"/usr/sbin/xfs_io "$stage"/usr/sbin/dmsetup
+	ldconfig -r "$stage" 2>/dev/null || true
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }

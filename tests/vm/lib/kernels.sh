@@ -38,21 +38,27 @@ declare -gA EXPECT_FILE
 # shellcheck disable=SC2034 # read by tests/vm/run
 KERNELS_ALL=(6.1 6.12 7)
 
-_apt_dir=$ZDCHECK_CACHE/apt
-APT_OPTS=(
-	-o "Dir::State=$_apt_dir/state"
-	-o "Dir::State::status=$_apt_dir/state/status"
-	-o "Dir::Cache=$_apt_dir/cache"
-	-o "Dir::Etc::SourceList=$_apt_dir/sources.list"
-	-o "Dir::Etc::SourceParts=$_apt_dir/empty.d"
-	-o "Dir::Etc::Preferences=$_apt_dir/empty.d/preferences"
-	-o "Dir::Etc::PreferencesParts=$_apt_dir/empty.d"
-	-o APT::Architecture=amd64
-	-o Debug::NoLocking=1
-	# apt's _apt user cannot write into a cache under root's home.
-	-o APT::Sandbox::User=root
-	-q
-)
+# apt_private_state DIR ARCH: APT_OPTS (and what apt_private_update writes)
+# for a private apt state in DIR whose packages are of ARCH.  The bed's own
+# is amd64 in $ZDCHECK_CACHE/apt; lib/arm64.sh keeps an arm64 one apart.
+apt_private_state() {
+	_apt_dir=$1 _apt_arch=$2 _apt_ready=
+	APT_OPTS=(
+		-o "Dir::State=$_apt_dir/state"
+		-o "Dir::State::status=$_apt_dir/state/status"
+		-o "Dir::Cache=$_apt_dir/cache"
+		-o "Dir::Etc::SourceList=$_apt_dir/sources.list"
+		-o "Dir::Etc::SourceParts=$_apt_dir/empty.d"
+		-o "Dir::Etc::Preferences=$_apt_dir/empty.d/preferences"
+		-o "Dir::Etc::PreferencesParts=$_apt_dir/empty.d"
+		-o "APT::Architecture=$2"
+		-o Debug::NoLocking=1
+		# apt's _apt user cannot write into a cache under root's home.
+		-o APT::Sandbox::User=root
+		-q
+	)
+}
+apt_private_state "$ZDCHECK_CACHE/apt" amd64
 
 # _host_archive SUITE: the URI the host's apt configuration serves SUITE/main
 # from. apt-cache only lists sources whose indexes were fetched, so a fresh
@@ -65,7 +71,6 @@ _host_archive() {
 	apt-cache policy 2>/dev/null | awk -v s="$1/main" "$policy"
 }
 
-_apt_ready=
 apt_private_update() {
 	[ -n "$_apt_ready" ] && return 0
 	mkdir -p "$_apt_dir/state/lists/partial" "$_apt_dir/cache/archives/partial" \
@@ -88,23 +93,25 @@ apt_private_update() {
 	_apt_ready=1
 }
 
-# kernel_package KEY: the name of the linux-image package for KEY.
+# kernel_package KEY: the name of the linux-image package for KEY, of the
+# private apt state's architecture (Debian's flavour is named after it:
+# amd64, arm64).
 kernel_package() {
-	local v
+	local v a=$_apt_arch
 	case $1 in
-	6.1)	# what bookworm's linux-image-amd64 metapackage points at
-		v=$(apt-cache "${APT_OPTS[@]}" madison linux-image-amd64 |
+	6.1)	# what bookworm's linux-image-ARCH metapackage points at
+		v=$(apt-cache "${APT_OPTS[@]}" madison "linux-image-$a" |
 			awk -F' *[|] *' '$2 ~ /^6\.1\./ {print $2}' | sort -V | tail -n1)
 		[ -n "$v" ] || return 1
-		apt-cache "${APT_OPTS[@]}" show "linux-image-amd64=$v" |
-			sed -n 's/^Depends:.*\(linux-image-6\.1\.0-[0-9]*-amd64\).*/\1/p' | head -n1
+		apt-cache "${APT_OPTS[@]}" show "linux-image-$a=$v" |
+			sed -n "s/^Depends:.*\\(linux-image-6\\.1\\.0-[0-9]*-$a\\).*/\\1/p" | head -n1
 		;;
 	6.12)	apt-cache "${APT_OPTS[@]}" pkgnames linux-image-6.12. |
-			grep -E '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' | sort -V | tail -n1
+			grep -E "^linux-image-6\\.12\\.[0-9]+\\+deb12-$a-unsigned\$" | sort -V | tail -n1
 		;;
 	7)	# the newest 7.x from either trixie-backports or sid
 		apt-cache "${APT_OPTS[@]}" pkgnames linux-image-7. |
-			grep -E '^linux-image-7\.[0-9.]+\+deb[0-9]+-amd64$' | sort -V | tail -n1
+			grep -E "^linux-image-7\\.[0-9.]+\\+deb[0-9]+-$a\$" | sort -V | tail -n1
 		;;
 	*)	return 1 ;;
 	esac
@@ -174,8 +181,10 @@ _kernel_debian() {
 	K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
 
-# _kernel_unpack DIR REL ROOT: a fetched package tree made bootable: DIR's
-# bzImage, vmlinux and boot-kind, and ROOT's modules.dep.
+# _kernel_unpack DIR REL ROOT [BOOT-IMAGE]: a fetched package tree made
+# bootable: DIR's bzImage, vmlinux and boot-kind (made by the function
+# BOOT-IMAGE, kernel_boot_image unless given: lib/arm64.sh has its own),
+# and ROOT's modules.dep.
 _kernel_unpack() {
 	local dir=$1 rel=$2 root=$3 img
 	# 7.x ships only usr/lib/modules; kmod tools want lib/modules under -b.
@@ -185,7 +194,7 @@ _kernel_unpack() {
 		[ -e "$img" ] && break
 	done
 	[ -e "$img" ] || die "no vmlinuz for $rel"
-	kernel_boot_image "$img" "$dir"
+	"${4:-kernel_boot_image}" "$img" "$dir"
 	# The debs ship no modules.dep (their postinst runs depmod).
 	depmod -b "$root" "$rel" || die "depmod for $rel failed"
 	touch "$dir/ready"
