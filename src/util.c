@@ -173,9 +173,9 @@ const char *zd_features(void)
 {
 	static char buf[64];
 
-	snprintf(buf, sizeof(buf), "%s%s%s%s", FEATURE(HAVE_LIBURING, "URING"),
+	snprintf(buf, sizeof(buf), "%s%s%s%s%s", FEATURE(HAVE_LIBURING, "URING"),
 		 FEATURE(HAVE_LIBAIO, "AIO"), FEATURE(HAVE_LIBPMEM2, "PMEM2"),
-		 FEATURE(HAVE_LIBDEVMAPPER, "DEVMAPPER"));
+		 FEATURE(HAVE_LIBDEVMAPPER, "DEVMAPPER"), FEATURE(HAVE_LIBCXL, "CXL"));
 	return buf + 1;
 }
 

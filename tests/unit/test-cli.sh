@@ -32,7 +32,7 @@ one_line() {
 	fi
 }
 
-expect 0 '^zdcheck [0-9.]* [+-]URING [+-]AIO [+-]PMEM2 [+-]DEVMAPPER$' -- --version
+expect 0 '^zdcheck [0-9.]* [+-]URING [+-]AIO [+-]PMEM2 [+-]DEVMAPPER [+-]CXL$' -- --version
 expect 0 'Usage: zdcheck' -- --help
 expect 0 'Usage: zdcheck' -- help
 expect 0 'Usage: zdcheck \[OPTIONS\] fsdax PATH' -- fsdax --help
