@@ -2,8 +2,8 @@
 /*
  * Which driver made the memory behind a DAX device, an nd region or a DAX
  * mount. Read from sysfs links and attributes the kernel writes (a device's
- * subsystem and driver, an nd bus's provider), never guessed from a
- * device's name alone.
+ * subsystem and driver, an nd bus's provider) and, for CXL, from libcxl
+ * (discover/cxl.c), never guessed from a device's name alone.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +17,7 @@
 
 #include <daxctl/libdaxctl.h>
 
+#include "discover/cxl.h"
 #include "discover/daxdev.h"
 #include "discover/provider.h"
 #include "zdcheck.h"
@@ -79,6 +80,7 @@ static void set(struct provider *out, enum provider_kind kind, const char *name)
 {
 	out->kind = kind;
 	fmt(out->name, sizeof(out->name), "%s", name ? name : "");
+	out->memdevs[0] = '\0';
 }
 
 static const char *last(const char *path)
@@ -121,26 +123,53 @@ static bool attr(const char *dir, const char *name, char *out, size_t len)
 	return out[0] != '\0';
 }
 
+/* libcxl reads /sys and nothing else: it speaks for that tree alone. */
+static bool libcxl_reads(const char *sysfs)
+{
+	return !strcmp(sysfs, "/sys");
+}
+
+/* CXL region @region, with the memory devices libcxl finds behind it. */
+static void set_cxl(struct provider *out, const char *sysfs, const char *region)
+{
+	struct zd_cxl_region r;
+
+	set(out, PROVIDER_CXL, region);
+	if (libcxl_reads(sysfs) && !zd_cxl_region_find(region, 0, &r))
+		fmt(out->memdevs, sizeof(out->memdevs), "%s", r.memdevs);
+}
+
 /*
  * The CXL region an nd region of the CXL bus was made from. The nd region
  * is a child of the nvdimm bridge's bus, not of the CXL region, so no
- * parent link leads there: the two cover the same host physical range
- * ("resource", readable by root), and without it the kernel's own rule
- * decides, which gives such an nd region the id of its CXL region
- * ("CXL pre-assigns memregion ids", drivers/nvdimm/region_devs.c), whose
- * pmem_regionN child says it is the one that fed the nvdimm bridge.
+ * parent link leads there: the region's host physical range holds the nd
+ * region's start ("resource", readable by root). libcxl names the region
+ * whose range holds it; without libcxl, or when libcxl lists no such
+ * region, sysfs names the one that starts there, and without a range to
+ * read the kernel's own rule decides, which gives such an nd region the id
+ * of its CXL region ("CXL pre-assigns memregion ids",
+ * drivers/nvdimm/region_devs.c), whose pmem_regionN child says it is the
+ * one that fed the nvdimm bridge.
  */
-static bool cxl_region_of(const char *sysfs, const char *ndregion_dir, const char *ndregion,
-			  char *out, size_t len)
+static void cxl_region_of(const char *sysfs, const char *ndregion_dir, const char *ndregion,
+			  struct provider *out)
 {
-	char dir[PATH_MAX], p[PATH_MAX], want[32], res[32];
+	char dir[PATH_MAX], p[PATH_MAX], want[32], res[32], name[64];
+	struct zd_cxl_region r;
 	bool found = false;
 	struct dirent *de;
 	DIR *d;
 
+	set(out, PROVIDER_CXL, "");
 	if (!fmt(dir, sizeof(dir), "%s/bus/cxl/devices", sysfs))
-		return false;
+		return;
 	if (attr(ndregion_dir, "resource", want, sizeof(want))) {
+		if (libcxl_reads(sysfs) &&
+		    !zd_cxl_region_find(NULL, strtoull(want, NULL, 0), &r)) {
+			set(out, PROVIDER_CXL, r.name);
+			fmt(out->memdevs, sizeof(out->memdevs), "%s", r.memdevs);
+			return;
+		}
 		d = opendir(dir);
 		while (d && !found && (de = readdir(d))) {
 			if (strncmp(de->d_name, "region", 6))
@@ -148,30 +177,24 @@ static bool cxl_region_of(const char *sysfs, const char *ndregion_dir, const cha
 			if (fmt(p, sizeof(p), "%s/%s", dir, de->d_name) &&
 			    attr(p, "resource", res, sizeof(res)) &&
 			    strtoull(res, NULL, 0) == strtoull(want, NULL, 0))
-				found = fmt(out, len, "%s", de->d_name);
+				found = fmt(name, sizeof(name), "%s", de->d_name);
 		}
 		if (d)
 			closedir(d);
-		if (found)
-			return true;
 	}
-	if (!fmt(p, sizeof(p), "%s/%s/pmem_%s", dir, ndregion, ndregion) || access(p, F_OK))
-		return false;
-	return fmt(out, len, "%s", ndregion);
+	if (!found)
+		found = fmt(p, sizeof(p), "%s/%s/pmem_%s", dir, ndregion, ndregion) &&
+			!access(p, F_OK) && fmt(name, sizeof(name), "%s", ndregion);
+	if (found)
+		set_cxl(out, sysfs, name);
 }
 
 static void from_bus(const char *sysfs, const char *bus_provider, const char *region_dir,
 		     const char *region, struct provider *out)
 {
-	char cxl[64];
-
 	set(out, provider_kind_of_bus(bus_provider), bus_provider);
-	if (out->kind != PROVIDER_CXL)
-		return;
-	if (cxl_region_of(sysfs, region_dir, region, cxl, sizeof(cxl)))
-		set(out, PROVIDER_CXL, cxl);
-	else
-		set(out, PROVIDER_CXL, "");
+	if (out->kind == PROVIDER_CXL)
+		cxl_region_of(sysfs, region_dir, region, out);
 }
 
 /*
@@ -274,7 +297,10 @@ int provider_of_ndregion_at(const char *sysfs, const char *bus_provider, const c
  * The dax region is the parent of the daxX.Y device: an nd dax device
  * (dax_pmem), which sits on an nd bus; a dax_regionN device of the cxl
  * bus (dax_cxl) under its CXL region regionN; or a platform device bound
- * to the "hmem" driver (dax_hmem), hmem.N.
+ * to the "hmem" driver (dax_hmem), hmem.N. For dax_cxl that parent link
+ * is the kernel's own word on the region, which libcxl (v76 has no way
+ * from a region to its dax region) could only match again by range; libcxl
+ * adds the region's memory devices.
  */
 int provider_of_dax_region_at(const char *sysfs, const char *region_path, struct provider *out)
 {
@@ -290,7 +316,7 @@ int provider_of_dax_region_at(const char *sysfs, const char *region_path, struct
 	fmt(parent, sizeof(parent), "%s", real);
 	*strrchr(parent, '/') = '\0';
 	if (!strcmp(sub, "cxl") && in_subsystem(parent, "cxl")) {
-		set(out, PROVIDER_CXL, last(parent));
+		set_cxl(out, root, last(parent));
 		return 0;
 	}
 	if (!link_last(real, "driver", drv, sizeof(drv)))

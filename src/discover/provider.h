@@ -29,6 +29,12 @@ struct provider {
 	 * device ("hmem.0"); "" when unknown.
 	 */
 	char name[64];
+	/*
+	 * A CXL region's memory devices ("mem0", "mem0 mem1"), as libcxl
+	 * names them from the region's targets; "" for the other kinds, in a
+	 * build without libcxl, or when libcxl names none.
+	 */
+	char memdevs[96];
 };
 
 /* "nfit", "e820", "virtio-pmem", "cxl", "hmem", "other", "unknown". */
@@ -52,7 +58,9 @@ int provider_of_dax_region(const char *region_path, struct provider *out);
 
 /*
  * The same, reading sysfs under @sysfs ("/sys", or a tree the unit tests
- * make); @region_path is a path under it.
+ * make); @region_path is a path under it. libcxl reads /sys only, so only
+ * there does it name a CXL region and its memory devices; elsewhere, or
+ * when it finds no region, sysfs alone names the region.
  */
 int provider_of_blockdev_at(const char *sysfs, dev_t dev, struct provider *out);
 int provider_of_ndregion_at(const char *sysfs, const char *bus_provider, const char *region,

@@ -3,13 +3,18 @@
  * Who made the memory behind a block device, an nd region and a dax region,
  * read from a sysfs tree made here: the links and attributes the kernel
  * writes, laid out as NFIT, e820, virtio-pmem, CXL and hmem guests show them.
+ * libcxl reads /sys alone, so a child mounts the tree there, in a mount
+ * namespace of its own, to see what libcxl adds.
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "discover/provider.h"
@@ -54,6 +59,21 @@ static void mkdirs(const char *rel)
 	mkdir(p, 0755);
 }
 
+/* Relative, as sysfs links are: the tree reads the same mounted on /sys. */
+static void link_to(const char *rel_link, const char *rel_target)
+{
+	char target[PATH_MAX] = "", dir[PATH_MAX];
+	const char *slash = strrchr(rel_link, '/'), *s;
+	size_t n = 0;
+
+	fmt(dir, sizeof(dir), "%.*s", (int)(slash - rel_link), rel_link);
+	mkdirs(dir);
+	for (s = rel_link; (s = strchr(s, '/')); s++)
+		n += (size_t)snprintf(target + n, sizeof(target) - n, "../");
+	fmt(target + n, sizeof(target) - n, "%s", rel_target);
+	EXPECT(symlink(target, at(rel_link)) == 0);
+}
+
 /* Device directory @rel on bus or class @subsystem ("bus/nd", "class/block"). */
 static void device(const char *rel, const char *subsystem)
 {
@@ -61,20 +81,8 @@ static void device(const char *rel, const char *subsystem)
 
 	mkdirs(rel);
 	mkdirs(subsystem);
-	fmt(link, sizeof(link), "%s/subsystem", at(rel));
-	EXPECT(symlink(at(subsystem), link) == 0);
-}
-
-static void link_to(const char *rel_link, const char *rel_target)
-{
-	char target[PATH_MAX];
-	const char *slash = strrchr(rel_link, '/');
-	char dir[PATH_MAX];
-
-	fmt(dir, sizeof(dir), "%.*s", (int)(slash - rel_link), rel_link);
-	mkdirs(dir);
-	fmt(target, sizeof(target), "%s", at(rel_target));
-	EXPECT(symlink(target, at(rel_link)) == 0);
+	fmt(link, sizeof(link), "%s/subsystem", rel);
+	link_to(link, subsystem);
 }
 
 static void attr(const char *rel, const char *text)
@@ -187,6 +195,16 @@ static void blockdevs(void)
 	expect_block(99, -ENOENT, PROVIDER_UNKNOWN, "");
 }
 
+/* @rel/@name holds @text. */
+static void attr_in(const char *rel, const char *name, const char *text)
+{
+	char p[PATH_MAX];
+
+	fmt(p, sizeof(p), "%s/%s", rel, name);
+	attr(p, text);
+}
+
+/* A pmem region of 256 MiB at @resource (NULL: unreadable), as libcxl reads one too. */
 static void cxl_region(const char *name, const char *resource)
 {
 	char p[PATH_MAX], l[PATH_MAX];
@@ -197,10 +215,10 @@ static void cxl_region(const char *name, const char *resource)
 	link_to(l, p);
 	fmt(l, sizeof(l), "%s/pmem_%s", p, name);
 	device(l, "bus/cxl");
-	if (resource) {
-		fmt(l, sizeof(l), "%s/resource", p);
-		attr(l, resource);
-	}
+	if (resource)
+		attr_in(p, "resource", resource);
+	attr_in(p, "size", "0x10000000\n");
+	attr_in(p, "uuid", "5e1c2c3b-57c1-4a5d-8d9b-2b3b6bd3a0c1\n");
 }
 
 static void cxl(void)
@@ -273,6 +291,164 @@ static void dax_regions(void)
 	expect_dax(CXL_ROOT "/decoder0.0/region9/dax_region9", PROVIDER_CXL, "region9");
 }
 
+/*
+ * What libcxl walks: root0's decoder0.0 holds the regions; port1 (the host
+ * bridge) the endpoints, each hosted by a memory device, whose decoders a
+ * region's targetN attributes name.
+ */
+static void cxl_endpoint(int id, const char *memdev, const char *pci)
+{
+	char ep[PATH_MAX], p[PATH_MAX], dev[PATH_MAX];
+
+	fmt(dev, sizeof(dev), "devices/pci0000:0c/%s/%s", pci, memdev);
+	device(dev, "bus/cxl");
+	fmt(p, sizeof(p), "bus/cxl/devices/%s", memdev);
+	link_to(p, dev);
+	fmt(p, sizeof(p), "%s/pmem", dev);
+	mkdirs(p);
+	fmt(p, sizeof(p), "%s/ram", dev);
+	mkdirs(p);
+	attr_in(dev, "pmem/size", "0x10000000\n");
+	attr_in(dev, "ram/size", "0x0\n");
+	attr_in(dev, "payload_max", "2048\n");
+	attr_in(dev, "label_storage_size", "0x10000000\n");
+	attr_in(dev, "firmware_version", "BWFW VERSION 00\n");
+	/* libcxl wants the memdev's character device; any file will do. */
+	fmt(p, sizeof(p), "zd-dev/cxl/%s", memdev);
+	mkdirs("zd-dev/cxl");
+	attr(p, "");
+
+	fmt(ep, sizeof(ep), CXL_ROOT "/port1/endpoint%d", id);
+	device(ep, "bus/cxl");
+	fmt(p, sizeof(p), "%s/uport", ep);
+	link_to(p, dev);
+	fmt(p, sizeof(p), "%s/driver", ep);
+	mkdirs("bus/cxl/drivers/cxl_port");
+	link_to(p, "bus/cxl/drivers/cxl_port");
+	fmt(p, sizeof(p), "%s/decoder%d.0", ep, id);
+	device(p, "bus/cxl");
+	fmt(p, sizeof(p), "%s/decoder%d.1", ep, id);
+	device(p, "bus/cxl");
+}
+
+/* nd region @name of bus @bus at @resource. */
+static void nd_region(const char *bus, const char *name, const char *resource)
+{
+	char p[PATH_MAX], l[PATH_MAX];
+
+	fmt(p, sizeof(p), "%s/%s", bus, name);
+	device(p, "bus/nd");
+	fmt(l, sizeof(l), "bus/nd/devices/%s", name);
+	link_to(l, p);
+	attr_in(p, "resource", resource);
+}
+
+static void cxl_topology(void)
+{
+	device(CXL_ROOT, "bus/cxl");
+	link_to("bus/cxl/devices/root0", CXL_ROOT);
+	link_to(CXL_ROOT "/uport", "devices/platform/ACPI0017:00");
+	device(CXL_ROOT "/port1", "bus/cxl");
+	link_to(CXL_ROOT "/port1/uport", "devices/pci0000:0c");
+	cxl_endpoint(2, "mem0", "0000:0d:00.0");
+	cxl_endpoint(3, "mem1", "0000:0e:00.0");
+
+	/* region9 interleaves mem0 and mem1; region7 is mem0's alone. */
+	attr(CXL_ROOT "/decoder0.0/region9/size", "0x20000000\n");
+	attr(CXL_ROOT "/decoder0.0/region9/interleave_ways", "2\n");
+	attr(CXL_ROOT "/decoder0.0/region9/target0", "decoder2.0\n");
+	attr(CXL_ROOT "/decoder0.0/region9/target1", "decoder3.0\n");
+	attr(CXL_ROOT "/decoder0.0/region7/interleave_ways", "1\n");
+	attr(CXL_ROOT "/decoder0.0/region7/target0", "decoder2.1\n");
+
+	/* An nd region inside region9 but not at its start: only a range holds it. */
+	nd_region(CXL_BUS, "region5", "0x2010000000\n");
+	/* A region libcxl cannot list (it wants a uuid): sysfs still names it. */
+	cxl_region("region3", "0x4000000000\n");
+	EXPECT(unlink(at(CXL_ROOT "/decoder0.0/region3/uuid")) == 0);
+	nd_region(CXL_BUS, "region4", "0x4000000000\n");
+}
+
+/* libcxl names memory devices; a build without it names none. */
+#if HAVE_LIBCXL
+#define MEMDEVS(list) list
+#else
+#define MEMDEVS(list) ""
+#endif
+
+static void expect_pv(const struct provider *pv, enum provider_kind kind, const char *name,
+		      const char *memdevs)
+{
+	EXPECT_STR(provider_kind_name(pv->kind), provider_kind_name(kind));
+	EXPECT_STR(pv->name, name);
+	EXPECT_STR(pv->memdevs, memdevs);
+}
+
+/* The tree on /sys: libcxl reads it, and provider.c asks libcxl first. */
+static void sys_view(void)
+{
+	struct provider pv;
+
+	EXPECT(provider_of_ndregion("CXL", "region6", &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "region9", MEMDEVS("mem0 mem1"));
+	EXPECT(provider_of_blockdev(makedev(259, 20), &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "region9", MEMDEVS("mem0 mem1"));
+	EXPECT(provider_of_dax_region("/sys/" CXL_ROOT "/decoder0.0/region9/dax_region9",
+				      &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "region9", MEMDEVS("mem0 mem1"));
+	/* Without libcxl only a region that starts there would do. */
+	EXPECT(provider_of_ndregion("CXL", "region5", &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, HAVE_LIBCXL ? "region9" : "", MEMDEVS("mem0 mem1"));
+
+	EXPECT(provider_of_ndregion("CXL", "region4", &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "region3", "");
+
+	/* No range to read: sysfs names the region, libcxl its memory device. */
+	EXPECT(provider_of_ndregion("CXL", "region7", &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "region7", MEMDEVS("mem0"));
+	EXPECT(provider_of_ndregion("CXL", "region8", &pv) == 0);
+	expect_pv(&pv, PROVIDER_CXL, "", "");
+	EXPECT(provider_of_blockdev(makedev(259, 0), &pv) == 0);
+	expect_pv(&pv, PROVIDER_NFIT, "ACPI.NFIT", "");
+}
+
+/*
+ * Mounts the tree on /sys and its zd-dev on /dev, in a mount namespace of
+ * this process alone (a user namespace too when not root).
+ */
+static bool on_sys(void)
+{
+	if (unshare(geteuid() ? CLONE_NEWUSER | CLONE_NEWNS : CLONE_NEWNS))
+		return false;
+	/* Private before anything is mounted: no mount may reach the machine's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return false;
+	return !mount(root, "/sys", NULL, MS_BIND, NULL) &&
+	       !mount(at("zd-dev"), "/dev", NULL, MS_BIND, NULL);
+}
+
+static void libcxl_view(void)
+{
+	pid_t pid;
+	int st = 0;
+
+	cxl_topology();
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		if (!on_sys()) {
+			fprintf(stderr,
+				"test-provider: no mount namespace (%s): /sys view not tested\n",
+				strerror(errno));
+			_exit(77);
+		}
+		sys_view();
+		exit(unit_done());
+	}
+	EXPECT(pid > 0 && waitpid(pid, &st, 0) == pid);
+	EXPECT(WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 77));
+}
+
 int main(void)
 {
 	fmt(root, sizeof(root), "%s/zd-sysfs.XXXXXX",
@@ -285,6 +461,7 @@ int main(void)
 	blockdevs();
 	cxl();
 	dax_regions();
+	libcxl_view();
 	if (zd_remove_tree(root, NULL, 0))
 		fprintf(stderr, "could not remove %s\n", root);
 	return unit_done();
