@@ -466,7 +466,8 @@ static const struct command commands[] = {
 	  "NVDIMM regions (libdaxctl, libndctl), DAX mounts, and whether io_uring,\n"
 	  "libaio, null_blk, dm-delay and /dev/kmsg are usable. Each device, region\n"
 	  "and mount names the provider of its memory: nfit, e820, virtio-pmem, cxl\n"
-	  "(with the CXL region), hmem, other or unknown. Changes nothing.\n",
+	  "(with the CXL region and, through libcxl, its memory devices), hmem,\n"
+	  "other or unknown. Changes nothing.\n",
 	  0, IN_PROBE, 0, cmd_probe },
 	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
 	  cmd_help },

@@ -20,14 +20,22 @@
 #include "discover/target.h"
 #include "run/needs.h"
 
-/* {"kind": "cxl", "name": "region0"}; the name is null when there is none. */
+/*
+ * {"kind": "cxl", "name": "region0", "memdevs": ["mem0"]}; the name is null
+ * when there is none, memdevs empty but for a CXL region libcxl read.
+ */
 static json_object *provider_json(const struct provider *pv)
 {
-	json_object *o = json_object_new_object();
+	json_object *o = json_object_new_object(), *mds = json_object_new_array();
+	char memdevs[sizeof(pv->memdevs)], *save, *md;
 
 	json_object_object_add(o, "kind", json_object_new_string(provider_kind_name(pv->kind)));
 	json_object_object_add(o, "name",
 			       pv->name[0] ? json_object_new_string(pv->name) : NULL);
+	snprintf(memdevs, sizeof(memdevs), "%s", pv->memdevs);
+	for (md = strtok_r(memdevs, " ", &save); md; md = strtok_r(NULL, " ", &save))
+		json_object_array_add(mds, json_object_new_string(md));
+	json_object_object_add(o, "memdevs", mds);
 	return o;
 }
 

@@ -23,26 +23,33 @@ static json_object *sub(json_object *o, const char *key)
 }
 
 /*
- * "provider nfit", "provider cxl region0": the name only where the kind
- * does not already say it (the CXL region, the hmem device, an unknown
- * bus's own provider string).
+ * "provider nfit", "provider cxl region0 (mem0 mem1)": the name only where
+ * the kind does not already say it (the CXL region, the hmem device, an
+ * unknown bus's own provider string), then a CXL region's memory devices.
  */
 static const char *provider_words(json_object *o, char *buf, size_t len)
 {
-	json_object *pv = sub(o, "provider");
+	json_object *pv = sub(o, "provider"), *mds = sub(pv, "memdevs");
 	const char *kind = get(pv, "kind"), *name = get(pv, "name");
 	bool named = !strcmp(kind, "cxl") || !strcmp(kind, "hmem") || !strcmp(kind, "other");
+	size_t i, n = mds ? json_object_array_length(mds) : 0, used;
 
 	if (named && strcmp(name, "-"))
 		snprintf(buf, len, "provider %s %s", kind, name);
 	else
 		snprintf(buf, len, "provider %s", kind);
+	for (i = 0; i < n; i++) {
+		used = strlen(buf);
+		snprintf(buf + used, len - used, "%s%s%s", i ? " " : " (",
+			 json_object_get_string(json_object_array_get_idx(mds, i)),
+			 i + 1 == n ? ")" : "");
+	}
 	return buf;
 }
 
 static void print_devices(FILE *out, json_object *devs)
 {
-	char pv[96];
+	char pv[256];
 	size_t i, n = json_object_array_length(devs);
 
 	fprintf(out, "DAX devices:%s\n", n ? "" : " none");
@@ -57,7 +64,7 @@ static void print_devices(FILE *out, json_object *devs)
 
 static void print_regions(FILE *out, json_object *regions)
 {
-	char pv[96];
+	char pv[256];
 	size_t i, j, n = json_object_array_length(regions);
 
 	fprintf(out, "NVDIMM regions:%s\n", n ? "" : " none");
@@ -81,7 +88,7 @@ static void print_regions(FILE *out, json_object *regions)
 
 static void print_mounts(FILE *out, json_object *mounts)
 {
-	char pv[96];
+	char pv[256];
 	size_t i, n = json_object_array_length(mounts);
 
 	fprintf(out, "DAX mounts:%s\n", n ? "" : " none");
