@@ -136,7 +136,7 @@ mutants_build() {
 		b=$MUT_ROOT/build/zdcheck-mutants
 		rm -rf "$b" && mkdir -p "$b"
 		cp "$MUTANTS_SRC"/Kbuild "$MUTANTS_SRC"/*.[ch] "$b/"
-		nice -n 19 in_chroot "$MUT_ROOT" make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
+		in_chroot "$MUT_ROOT" nice -n 19 make "${MUT_MAKE[@]}" M=/build/zdcheck-mutants \
 			"${make_args[@]}" > "$out/build.log" 2>&1 ||
 			{ tail -n 20 "$out/build.log" >&2; die "building the mutants for $krel failed"; }
 	fi
