@@ -50,9 +50,9 @@ _matrix_boots() {
 	rm -rf "$res" && mkdir -p "$res"
 	kernel_describe "$k" > "$res/kernel"
 	echo "${P_DESC[$p]}" > "$res/provider"
-	missing=$(provider_missing "$r")
+	missing=$(provider_unsupported "$r")
 	if [ -n "$missing" ]; then
-		echo "kernel ${K_REL[$k]} lacks $missing" > "$res/skipped"
+		echo "$missing" > "$res/skipped"
 		log "$r: skipped: $(cat "$res/skipped")"
 		return 0
 	fi

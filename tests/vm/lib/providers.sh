@@ -161,16 +161,25 @@ trixie_qemu() {
 	echo "$root"
 }
 
-# provider_missing RUN: the kernel options RUN's kernel lacks for its
-# provider, on one line (none: it can run).  A kernel without a config
-# (lib/kernels.sh K_CONFIG) is assumed to have them.
-provider_missing() {
-	local k p cfg o missing=''
+# provider_unsupported RUN: why RUN cannot boot, on one line: the kernel
+# options its kernel lacks for its provider, or a tool the guest lacks
+# (none: it can).  A kernel without a config (lib/kernels.sh K_CONFIG) is
+# assumed to have them.
+provider_unsupported() {
+	local k p cfg o missing='' v
 	k=$(run_kernel "$1") p=$(run_provider "$1")
 	cfg=${K_CONFIG[$k]:-}
-	[ -n "$cfg" ] || return 0
-	for o in ${P_NEEDS[$p]}; do
-		grep -qE "^CONFIG_$o=(y|m)$" "$cfg" || missing="$missing CONFIG_$o"
-	done
-	echo "${missing# }"
+	if [ -n "$cfg" ]; then
+		for o in ${P_NEEDS[$p]}; do
+			grep -qE "^CONFIG_$o=(y|m)$" "$cfg" || missing="$missing CONFIG_$o"
+		done
+		[ -z "$missing" ] || { echo "kernel ${K_REL[$k]} lacks${missing}"; return 0; }
+	fi
+	# The guest's cxl is the host's (lib/initramfs.sh): ndctl 76
+	# (bookworm) says "region type 'ram' not supported yet".
+	if [ "$p" = cxlram ]; then
+		v=$(cxl version 2>/dev/null | cut -d. -f1)
+		[ "${v:-0}" -ge 77 ] ||
+			echo "the guest's cxl (ndctl ${v:-?}) cannot create RAM regions: ndctl 77 or later"
+	fi
 }
