@@ -16,8 +16,8 @@
 #
 # $ARM64_CACHE holds:
 #   apt/            the private apt state (arm64), bookworm.pref its pin
-#   kernels/KEY/    the kernel: root/ (unpacked packages, modules.dep),
-#                   Image, release, packages, ready
+#   kernels/KERNEL/ the kernel (6.1, 6.12, 7): root/ (unpacked packages,
+#                   modules.dep), Image, release, packages, ready
 #   root/           the userland and sysroot: the packages of ARM64_PACKAGES
 #                   and their libraries, unpacked with merged /usr;
 #                   root.key names what it holds
@@ -40,10 +40,10 @@ ARM64_TRIPLET=aarch64-linux-gnu
 # an NFIT for its NVDIMMs, only under UEFI.
 ARM64_FIRMWARE=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 
-# arm64_apt: the private arm64 apt state, updated once per run; sets
+# arm64_apt: the private arm64 apt state's lists updated, once per run, and
 # ARM64_APT_OPTS, its options with bookworm (and its security updates)
-# preferred over the newer suites, for the userland.  APT_OPTS is the arm64
-# state's from then on.
+# preferred over the newer suites, for the userland.  The bed's own amd64
+# state stays the selected one (APT_OPTS, lib/kernels.sh).
 ARM64_APT_OPTS=()
 arm64_apt() {
 	[ ${#ARM64_APT_OPTS[@]} -eq 0 ] || return 0
@@ -60,21 +60,26 @@ arm64_apt() {
 	Pin-Priority: 990
 	EOF
 	ARM64_APT_OPTS=("${APT_OPTS[@]}" -o "Dir::Etc::Preferences=$pref")
+	apt_private_state "$ZDCHECK_CACHE/apt" amd64
 }
 
 # The record's fields, lib/kernels.sh's associative arrays.
 # shellcheck disable=SC2034 # read by lib/initramfs.sh and arm64_guest_run
-declare -gA K_REL K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC
+declare -gA K_REL K_ARCH K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC
 
-# arm64_kernel KEY: the record of Debian's arm64 kernel KEY (6.1, 6.12, 7),
-# fetched through the arm64 apt state and unpacked once into
-# $ARM64_CACHE/kernels/KEY: an uncompressed Image for qemu -kernel and a
-# module tree with modules.dep.
+# arm64_kernel KEY: the record of Debian's arm64 kernel KEY (6.1-arm64,
+# 6.12-arm64, 7-arm64: the amd64 kernel's key and -arm64), fetched through
+# the arm64 apt state and unpacked once into $ARM64_CACHE/kernels/KERNEL
+# (6.1, 6.12, 7): an uncompressed Image for qemu -kernel and a module tree
+# with modules.dep.
 arm64_kernel() {
-	local key=$1 dir=$ARM64_CACHE/kernels/$1 rel c
+	local key=$1 base=${1%-arm64} dir rel c
+	dir=$ARM64_CACHE/kernels/$base
 	if [ ! -e "$dir/ready" ]; then
 		arm64_apt
-		kernel_fetch "$key" "$dir"
+		apt_private_state "$ARM64_CACHE/apt" arm64
+		kernel_fetch "$base" "$dir"
+		apt_private_state "$ZDCHECK_CACHE/apt" amd64
 		_kernel_unpack "$dir" "$(cat "$dir/release")" "$dir/root" arm64_boot_image
 	fi
 	rel=$(cat "$dir/release")
@@ -83,8 +88,8 @@ arm64_kernel() {
 		[ -e "$c" ] && break
 	done
 	# shellcheck disable=SC2034 # the record
-	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_BOOT[$key]=$dir/Image K_KIND[$key]=image \
-		K_CONFIG[$key]=$c K_SRC[$key]=debian K_HDR[$key]='' \
+	K_REL[$key]=$rel K_ARCH[$key]=arm64 K_ROOT[$key]=$dir/root K_BOOT[$key]=$dir/Image \
+		K_KIND[$key]=image K_CONFIG[$key]=$c K_SRC[$key]=debian K_HDR[$key]='' \
 		K_CACHE[$key]=$dir K_STAMP[$key]=$(head -n1 "$dir/packages") \
 		K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
@@ -100,18 +105,6 @@ arm64_boot_image() {
 	[ "$(dd if="$2/Image" bs=1 skip=56 count=4 2>/dev/null | od -An -tx1 | tr -d ' ')" = 41524d64 ] ||
 		die "$1: not an arm64 kernel Image"
 	echo image > "$2/boot-kind"
-}
-
-# arm64_config_check KEY: kernel_config_check against tests/vm/config made
-# arm64's: PVH and the 8250 console are x86's, virt's console is a PL011
-# and its firmware boots the kernel's EFI stub.
-arm64_config_check() {
-	KERNEL_FRAGMENT=$ARM64_CACHE/config
-	{
-		grep -v -E '^CONFIG_(PVH|SERIAL_8250|SERIAL_8250_CONSOLE)=' "$VM_DIR/config"
-		printf 'CONFIG_%s=y\n' SERIAL_AMBA_PL011 SERIAL_AMBA_PL011_CONSOLE EFI EFI_STUB ARM64_4K_PAGES
-	} > "$KERNEL_FRAGMENT"
-	kernel_config_check "$1"
 }
 
 # arm64_closure PKG...: PKGs and, recursively, the library packages they
