@@ -10,6 +10,8 @@
 # Sourced.
 #
 #   P_DESC[p]     one line for the matrix and the logs
+#   P_ARCHES[p]   the kernel architectures (lib/kernels.sh K_ARCH) whose
+#                 machine has it here: x86_64 unless set
 #   P_NEEDS[p]    kernel options the provider needs; a kernel without one
 #                 gets the column as SKIP with the option named
 #   P_MODULES[p]  modules the guest loads for it (lib/initramfs.sh packs
@@ -29,12 +31,14 @@
 # run_provider).
 
 PROVIDERS_ALL=(nfit e820 virtio cxl cxlram)
-declare -gA P_DESC=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
+declare -gA P_DESC=() P_ARCHES=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
 declare -gA P_FSDAX=()
 
 # Emulated NVDIMMs described by ACPI NFIT: three label-less regions, one for
-# device-dax and one per filesystem.
+# device-dax and one per filesystem.  QEMU's arm64 virt machine has them
+# too, its NFIT in the ACPI tables its UEFI firmware hands over.
 P_DESC[nfit]="emulated NVDIMMs (ACPI NFIT, nfit + nd_pmem)"
+P_ARCHES[nfit]="x86_64 arm64"
 P_NEEDS[nfit]="ACPI_NFIT"
 P_MODULES[nfit]=""
 P_MACHINE[nfit]="pc,nvdimm=on" P_CPU[nfit]=max P_MEM[nfit]=1G P_CMDLINE[nfit]="" P_QEMU[nfit]=host
@@ -161,16 +165,28 @@ trixie_qemu() {
 	echo "$root"
 }
 
-# provider_missing RUN: the kernel options RUN's kernel lacks for its
-# provider, on one line (none: it can run).  A kernel without a config
-# (lib/kernels.sh K_CONFIG) is assumed to have them.
-provider_missing() {
-	local k p cfg o missing=''
+# provider_fits PROVIDER KERNEL: whether KERNEL's machine has PROVIDER
+# (P_ARCHES).
+provider_fits() {
+	[[ " ${P_ARCHES[$1]:-x86_64} " == *" ${K_ARCH[$2]} "* ]]
+}
+
+# run_unsupported RUN: why RUN cannot be booted, on one line; nothing if it
+# can.  Its kernel's machine lacks the provider, or its kernel lacks options
+# (CONFIG_*) the guests need on its architecture (lib/kernels.sh; an x86_64
+# kernel without them was refused before) or the provider needs (P_NEEDS).
+# A kernel without a config (K_CONFIG) is assumed to have them.
+run_unsupported() {
+	local k p o missing
 	k=$(run_kernel "$1") p=$(run_provider "$1")
-	cfg=${K_CONFIG[$k]:-}
-	[ -n "$cfg" ] || return 0
+	if ! provider_fits "$p" "$k"; then
+		echo "provider $p is ${P_ARCHES[$p]:-x86_64} only here, not ${K_ARCH[$k]}: ${P_DESC[$p]}"
+		return 0
+	fi
+	missing=$(kernel_config_missing "$k") || return 0
 	for o in ${P_NEEDS[$p]}; do
-		grep -qE "^CONFIG_$o=(y|m)$" "$cfg" || missing="$missing CONFIG_$o"
+		grep -qE "^CONFIG_$o=(y|m)$" "${K_CONFIG[$k]}" || missing+=" CONFIG_$o"
 	done
-	echo "${missing# }"
+	missing=${missing# }
+	[ -z "$missing" ] || echo "kernel ${K_REL[$k]} lacks $missing"
 }
