@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# The groundwork of an arm64 column: Debian's arm64 kernel, zdcheck built
-# with a cross compiler, an arm64 guest userland and one guest on QEMU's
-# virt machine (tests/vm/arm64-try).  Sourced after lib/common.sh,
-# lib/kernels.sh, lib/initramfs.sh and lib/guest.sh.
+# Debian's arm64 kernels as records (lib/kernels.sh: keys 6.1-arm64,
+# 6.12-arm64, 7-arm64, K_ARCH arm64), zdcheck built with a cross compiler
+# and the arm64 guest userland (lib/initramfs.sh initramfs_userland_for);
+# lib/guest.sh boots them on QEMU's virt machine.  Sourced after
+# lib/common.sh, lib/kernels.sh and lib/initramfs.sh.
 #
 # Nothing here runs an arm64 binary on the host: libraries are found by
 # their ELF NEEDED entries, busybox's applets by the name table in its
@@ -21,9 +22,8 @@
 #   root/           the userland and sysroot: the packages of ARM64_PACKAGES
 #                   and their libraries, unpacked with merged /usr;
 #                   root.key names what it holds
-#   build/          the cross build of zdcheck; cross.ini its meson cross file
-#   build-host/     a native build of the same tree, for its --help only
-#   MODS-KEY.cpio, userland.cpio, config.cpio: the initramfs parts
+#   zdcheck/SRC/    the cross build of zdcheck from the source tree SRC
+#                   (its path, / as _); SRC.ini its meson cross file
 
 ARM64_CACHE=$ZDCHECK_CACHE/arm64
 
@@ -36,9 +36,6 @@ ARM64_PACKAGES=(libc6 busybox-static kmod ndctl daxctl e2fsprogs xfsprogs dmsetu
 	libpmem2-dev libdevmapper-dev)
 ARM64_NOT=(libc6-dev)
 ARM64_TRIPLET=aarch64-linux-gnu
-# The UEFI firmware (qemu-efi-aarch64): the virt machine has ACPI, and so
-# an NFIT for its NVDIMMs, only under UEFI.
-ARM64_FIRMWARE=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 
 # arm64_apt: the private arm64 apt state's lists updated, once per run, and
 # ARM64_APT_OPTS, its options with bookworm (and its security updates)
@@ -64,7 +61,7 @@ arm64_apt() {
 }
 
 # The record's fields, lib/kernels.sh's associative arrays.
-# shellcheck disable=SC2034 # read by lib/initramfs.sh and arm64_guest_run
+# shellcheck disable=SC2034 # read by the other libs
 declare -gA K_REL K_ARCH K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC
 
 # arm64_kernel KEY: the record of Debian's arm64 kernel KEY (6.1-arm64,
@@ -173,13 +170,16 @@ arm64_root() {
 }
 
 # arm64_zdcheck SRCDIR: cross-builds zdcheck from SRCDIR in
-# $ARM64_CACHE/build against the libraries of $ARM64_CACHE/root, with the
-# cross toolchain's own libc; prints the binary's path.  pkg-config drops
-# the root's /usr/include and /usr/lib as system paths, so the cross file
-# names them; -rpath-link lets the linker find the libraries' own NEEDED.
+# $ARM64_CACHE/zdcheck/SRC against the libraries of $ARM64_CACHE/root, with
+# the cross toolchain's own libc; prints the binary's path.  pkg-config
+# drops the root's /usr/include and /usr/lib as system paths, so the cross
+# file names them; -rpath-link lets the linker find the libraries' own
+# NEEDED.
 arm64_zdcheck() {
-	local src=$1 root=$ARM64_CACHE/root build=$ARM64_CACHE/build t=$ARM64_TRIPLET
-	local ini=$ARM64_CACHE/cross.ini
+	local src root=$ARM64_CACHE/root build ini t=$ARM64_TRIPLET
+	src=$(realpath "$1")
+	build=${src#/} build=$ARM64_CACHE/zdcheck/${build//\//_} ini=$build.ini
+	mkdir -p "${build%/*}"
 	cat > "$ini.new" <<-EOF
 	[binaries]
 	c = '$t-gcc'
@@ -205,8 +205,8 @@ arm64_zdcheck() {
 	if ! cmp -s "$ini.new" "$ini" || [ ! -e "$build/build.ninja" ]; then
 		mv "$ini.new" "$ini"
 		rm -rf "$build"
-		meson setup --cross-file "$ini" "$build" "$src" > "$ARM64_CACHE/meson-setup.log" 2>&1 ||
-			{ tail -n 20 "$ARM64_CACHE/meson-setup.log" >&2; die "meson setup (arm64 cross) failed"; }
+		meson setup --cross-file "$ini" "$build" "$src" > "$build.setup.log" 2>&1 ||
+			{ tail -n 20 "$build.setup.log" >&2; die "meson setup (arm64 cross) failed"; }
 	fi
 	rm -f "$ini.new"
 	ninja -C "$build" src/zdcheck >&2 || die "the arm64 cross build of zdcheck failed"
@@ -268,48 +268,4 @@ arm64_userland() {
 	arm64_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/*
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
-}
-
-# The lock every boot of the bed's QEMU machines takes (one guest at a time
-# on this host), and the guest's wall-clock limit.
-ARM64_LOCK=${ZDCHECK_VM_LOCK:-/tmp/zdcheck-vm.lock}
-
-# arm64_guest_run KEY RESDIR INITRD [STDIN]: lib/guest.sh's guest_run for
-# QEMU's virt machine: kernel KEY under UEFI with $GUEST_MEM of RAM, the
-# NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results"; the console to
-# RESDIR/console.log, its input from the file STDIN (none: /dev/null).
-# Waits for $ARM64_LOCK, then writes RESDIR/boot as guest_run does.  A
-# mirror of guest_run (its NVDIMMs, append line and 9p share) until that
-# takes the machine from the kernel's record (K_KIND image: virt).
-arm64_guest_run() {
-	local key=$1 res=$2 initrd=$3 input=${4:-/dev/null} scratch i t0 lock rc=0
-	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-arm64-nvdimm.XXXXXX")
-	local -a dimms=()
-	for i in "${!NVDIMM_SIZES[@]}"; do
-		truncate -s "${NVDIMM_SIZES[$i]}" "$scratch/nv$i"
-		dimms+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$scratch/nv$i,size=${NVDIMM_SIZES[$i]},align=2M"
-			-device "nvdimm,id=nv$i,memdev=m$i")
-	done
-	# As on x86 (lib/guest.sh says why), but for tsc=reliable, x86's.
-	# acpi=force: the NFIT is in the ACPI tables, and a kernel offered a
-	# device tree as well would take that.
-	local append="console=ttyAMA0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off trace_options=norecord-cmd acpi=force"
-	# pauth-impdef: TCG's pointer authentication with the architected
-	# QARMA cipher costs every function return of a Debian kernel dearly.
-	# shellcheck disable=SC2054 # commas are qemu's
-	local -a qemu=(qemu-system-aarch64 -accel tcg,thread=multi -cpu max,pauth-impdef=on -smp 2
-		-machine virt,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G" -bios "$ARM64_FIRMWARE"
-		-nodefaults -no-user-config -display none -no-reboot
-		-kernel "${K_BOOT[$key]}" -initrd "$initrd" -append "$append"
-		"${dimms[@]}"
-		-fsdev "local,id=res,path=$res,security_model=none"
-		-device virtio-9p-pci,fsdev=res,mount_tag=results
-		-chardev stdio,id=con,signal=off -serial chardev:con)
-	exec {lock}>>"$ARM64_LOCK"
-	flock "$lock"
-	t0=$(date +%s%N)
-	timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" < "$input" > "$res/console.log" 2>&1 || rc=$?
-	echo "$rc $((($(date +%s%N) - t0) / 1000000)) $VM_TIMEOUT" > "$res/boot"
-	exec {lock}>&-
-	rm -rf "$scratch"
 }

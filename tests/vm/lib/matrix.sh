@@ -9,7 +9,7 @@
 # matrix).  Sourced; reads KERNELS, PROVIDERS (PROVIDERS_GIVEN: -p was
 # given; else a kernel runs with the providers its machine has), OUTDIR,
 # ZDCHECK_ARGS, ALONE, STANDIN and work (the run's scratch directory,
-# holding userland.cpio).
+# holding the userland of each architecture, userland-ARCH.cpio).
 
 # matrix_run: boot every run, print the matrix and the verdict; 0 if every
 # guest ran and every result matches its expectation.
@@ -49,7 +49,7 @@ matrix_run() {
 # cannot be booted, only the reason.
 # shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
 _matrix_boots() {
-	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p why
+	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p why userland
 	k=$(run_kernel "$r") p=$(run_provider "$r")
 	kernel_prepare "$k"
 	rm -rf "$res" && mkdir -p "$res"
@@ -64,10 +64,12 @@ _matrix_boots() {
 	if [ -n "${P_FSDAX[$p]:-}" ]; then
 		for c in "${FILESYSTEMS[@]}"; do echo "${P_FSDAX[$p]:-}" > "$res/$c.unsupported"; done
 	fi
+	userland=$work/userland-${K_ARCH[$k]}.cpio
+	initramfs_userland_for "${K_ARCH[$k]}" "$userland"
 	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
 	initramfs_config "$work/config.cpio" "$r"
-	cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
-	log "$r: booting ${K_REL[$k]} (${K_KIND[$k]}) on ${P_DESC[$p]}"
+	cat "$userland" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
+	log "$r: booting ${K_REL[$k]} (${K_ARCH[$k]}, ${K_KIND[$k]}) on ${P_DESC[$p]}"
 	guest_boot "$r" "$res" "$initrd"
 	[ "$VM_MODE" = shell ] && return 0
 	for c in "${ALONE[@]}"; do

@@ -17,9 +17,10 @@
 #   P_MODULES[p]  modules the guest loads for it (lib/initramfs.sh packs
 #                 them when the kernel has them)
 #   P_MACHINE[p], P_CPU[p], P_MEM[p]  QEMU's -machine, -cpu and guest RAM
+#                 (arm64 has a machine of its own, lib/guest.sh GUEST_MACHINE)
 #   P_CMDLINE[p]  kernel command line it adds
-#   P_QEMU[p]     host: bookworm's qemu-system-x86_64; trixie: the newer
-#                 one from the trixie chroot (provider_emulator)
+#   P_QEMU[p]     host: the host's (bookworm's) QEMU; trixie: the newer
+#                 qemu-system-x86_64 from the trixie chroot (provider_emulator)
 #   P_FSDAX[p]    empty if the provider gives fs-dax too, else why not (its
 #                 ext4 and xfs columns say skip with it)
 # and provider_devices P SCRATCH, which sets PROVIDER_ARGS to the QEMU
@@ -134,13 +135,14 @@ provider_devices() {
 	esac
 }
 
-# provider_emulator PROVIDER: PROVIDER_QEMU, the command that runs
-# qemu-system-x86_64 for it.  The trixie one runs from the chroot's files
-# through the chroot's own dynamic loader: no mounts, no chroot(2).
+# provider_emulator PROVIDER ARCH: PROVIDER_QEMU, the command that runs
+# QEMU for it on ARCH's machine (lib/guest.sh GUEST_QEMU).  The trixie
+# qemu-system-x86_64 runs from the chroot's files through the chroot's own
+# dynamic loader: no mounts, no chroot(2).
 provider_emulator() {
 	local root
 	if [ "${P_QEMU[$1]}" = host ]; then
-		PROVIDER_QEMU=(qemu-system-x86_64)
+		PROVIDER_QEMU=("${GUEST_QEMU[$2]}")
 		return 0
 	fi
 	root=$(trixie_qemu)
