@@ -23,7 +23,8 @@
 #                   and their libraries, unpacked with merged /usr;
 #                   root.key names what it holds
 #   zdcheck/SRC/    the cross build of zdcheck from the source tree SRC
-#                   (its path, / as _); SRC.ini its meson cross file
+#                   (its path, / as _); SRC.ini its meson cross file,
+#                   SRC.setup.log and SRC.ninja.log what meson and ninja said
 
 ARM64_CACHE=$ZDCHECK_CACHE/arm64
 
@@ -209,7 +210,8 @@ arm64_zdcheck() {
 			{ tail -n 20 "$build.setup.log" >&2; die "meson setup (arm64 cross) failed"; }
 	fi
 	rm -f "$ini.new"
-	ninja -C "$build" src/zdcheck >&2 || die "the arm64 cross build of zdcheck failed"
+	ninja -C "$build" src/zdcheck > "$build.ninja.log" 2>&1 ||
+		{ tail -n 20 "$build.ninja.log" >&2; die "the arm64 cross build of zdcheck failed"; }
 	echo "$build/src/zdcheck"
 }
 
