@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 #
-# The groundwork of an arm64 column: Debian's arm64 kernel, zdcheck built
-# with a cross compiler, an arm64 guest userland and one guest on QEMU's
-# virt machine (tests/vm/arm64-try).  Sourced after lib/common.sh,
-# lib/kernels.sh, lib/initramfs.sh and lib/guest.sh.
+# Debian's arm64 kernels as records (lib/kernels.sh: keys 6.1-arm64,
+# 6.12-arm64, 7-arm64, K_ARCH arm64), zdcheck built with a cross compiler
+# and the arm64 guest userland (lib/initramfs.sh initramfs_userland_for);
+# lib/guest.sh boots them on QEMU's virt machine.  Sourced after
+# lib/common.sh, lib/kernels.sh and lib/initramfs.sh.
 #
 # Nothing here runs an arm64 binary on the host: libraries are found by
 # their ELF NEEDED entries, busybox's applets by the name table in its
@@ -16,14 +17,14 @@
 #
 # $ARM64_CACHE holds:
 #   apt/            the private apt state (arm64), bookworm.pref its pin
-#   kernels/KEY/    the kernel: root/ (unpacked packages, modules.dep),
-#                   Image, release, packages, ready
+#   kernels/KERNEL/ the kernel (6.1, 6.12, 7): root/ (unpacked packages,
+#                   modules.dep), Image, release, packages, ready
 #   root/           the userland and sysroot: the packages of ARM64_PACKAGES
 #                   and their libraries, unpacked with merged /usr;
 #                   root.key names what it holds
-#   build/          the cross build of zdcheck; cross.ini its meson cross file
-#   build-host/     a native build of the same tree, for its --help only
-#   MODS-KEY.cpio, userland.cpio, config.cpio: the initramfs parts
+#   zdcheck/SRC/    the cross build of zdcheck from the source tree SRC
+#                   (its path, / as _); SRC.ini its meson cross file,
+#                   SRC.setup.log and SRC.ninja.log what meson and ninja said
 
 ARM64_CACHE=$ZDCHECK_CACHE/arm64
 
@@ -36,14 +37,11 @@ ARM64_PACKAGES=(libc6 busybox-static kmod ndctl daxctl e2fsprogs xfsprogs dmsetu
 	libpmem2-dev libdevmapper-dev)
 ARM64_NOT=(libc6-dev)
 ARM64_TRIPLET=aarch64-linux-gnu
-# The UEFI firmware (qemu-efi-aarch64): the virt machine has ACPI, and so
-# an NFIT for its NVDIMMs, only under UEFI.
-ARM64_FIRMWARE=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
 
-# arm64_apt: the private arm64 apt state, updated once per run; sets
+# arm64_apt: the private arm64 apt state's lists updated, once per run, and
 # ARM64_APT_OPTS, its options with bookworm (and its security updates)
-# preferred over the newer suites, for the userland.  APT_OPTS is the arm64
-# state's from then on.
+# preferred over the newer suites, for the userland.  The bed's own amd64
+# state stays the selected one (APT_OPTS, lib/kernels.sh).
 ARM64_APT_OPTS=()
 arm64_apt() {
 	[ ${#ARM64_APT_OPTS[@]} -eq 0 ] || return 0
@@ -60,21 +58,26 @@ arm64_apt() {
 	Pin-Priority: 990
 	EOF
 	ARM64_APT_OPTS=("${APT_OPTS[@]}" -o "Dir::Etc::Preferences=$pref")
+	apt_private_state "$ZDCHECK_CACHE/apt" amd64
 }
 
 # The record's fields, lib/kernels.sh's associative arrays.
-# shellcheck disable=SC2034 # read by lib/initramfs.sh and arm64_guest_run
-declare -gA K_REL K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC
+# shellcheck disable=SC2034 # read by the other libs
+declare -gA K_REL K_ARCH K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC
 
-# arm64_kernel KEY: the record of Debian's arm64 kernel KEY (6.1, 6.12, 7),
-# fetched through the arm64 apt state and unpacked once into
-# $ARM64_CACHE/kernels/KEY: an uncompressed Image for qemu -kernel and a
-# module tree with modules.dep.
+# arm64_kernel KEY: the record of Debian's arm64 kernel KEY (6.1-arm64,
+# 6.12-arm64, 7-arm64: the amd64 kernel's key and -arm64), fetched through
+# the arm64 apt state and unpacked once into $ARM64_CACHE/kernels/KERNEL
+# (6.1, 6.12, 7): an uncompressed Image for qemu -kernel and a module tree
+# with modules.dep.
 arm64_kernel() {
-	local key=$1 dir=$ARM64_CACHE/kernels/$1 rel c
+	local key=$1 base=${1%-arm64} dir rel c
+	dir=$ARM64_CACHE/kernels/$base
 	if [ ! -e "$dir/ready" ]; then
 		arm64_apt
-		kernel_fetch "$key" "$dir"
+		apt_private_state "$ARM64_CACHE/apt" arm64
+		kernel_fetch "$base" "$dir"
+		apt_private_state "$ZDCHECK_CACHE/apt" amd64
 		_kernel_unpack "$dir" "$(cat "$dir/release")" "$dir/root" arm64_boot_image
 	fi
 	rel=$(cat "$dir/release")
@@ -83,8 +86,8 @@ arm64_kernel() {
 		[ -e "$c" ] && break
 	done
 	# shellcheck disable=SC2034 # the record
-	K_REL[$key]=$rel K_ROOT[$key]=$dir/root K_BOOT[$key]=$dir/Image K_KIND[$key]=image \
-		K_CONFIG[$key]=$c K_SRC[$key]=debian K_HDR[$key]='' \
+	K_REL[$key]=$rel K_ARCH[$key]=arm64 K_ROOT[$key]=$dir/root K_BOOT[$key]=$dir/Image \
+		K_KIND[$key]=image K_CONFIG[$key]=$c K_SRC[$key]=debian K_HDR[$key]='' \
 		K_CACHE[$key]=$dir K_STAMP[$key]=$(head -n1 "$dir/packages") \
 		K_DESC[$key]="Debian $(head -n1 "$dir/packages")"
 }
@@ -100,18 +103,6 @@ arm64_boot_image() {
 	[ "$(dd if="$2/Image" bs=1 skip=56 count=4 2>/dev/null | od -An -tx1 | tr -d ' ')" = 41524d64 ] ||
 		die "$1: not an arm64 kernel Image"
 	echo image > "$2/boot-kind"
-}
-
-# arm64_config_check KEY: kernel_config_check against tests/vm/config made
-# arm64's: PVH and the 8250 console are x86's, virt's console is a PL011
-# and its firmware boots the kernel's EFI stub.
-arm64_config_check() {
-	KERNEL_FRAGMENT=$ARM64_CACHE/config
-	{
-		grep -v -E '^CONFIG_(PVH|SERIAL_8250|SERIAL_8250_CONSOLE)=' "$VM_DIR/config"
-		printf 'CONFIG_%s=y\n' SERIAL_AMBA_PL011 SERIAL_AMBA_PL011_CONSOLE EFI EFI_STUB ARM64_4K_PAGES
-	} > "$KERNEL_FRAGMENT"
-	kernel_config_check "$1"
 }
 
 # arm64_closure PKG...: PKGs and, recursively, the library packages they
@@ -180,13 +171,16 @@ arm64_root() {
 }
 
 # arm64_zdcheck SRCDIR: cross-builds zdcheck from SRCDIR in
-# $ARM64_CACHE/build against the libraries of $ARM64_CACHE/root, with the
-# cross toolchain's own libc; prints the binary's path.  pkg-config drops
-# the root's /usr/include and /usr/lib as system paths, so the cross file
-# names them; -rpath-link lets the linker find the libraries' own NEEDED.
+# $ARM64_CACHE/zdcheck/SRC against the libraries of $ARM64_CACHE/root, with
+# the cross toolchain's own libc; prints the binary's path.  pkg-config
+# drops the root's /usr/include and /usr/lib as system paths, so the cross
+# file names them; -rpath-link lets the linker find the libraries' own
+# NEEDED.
 arm64_zdcheck() {
-	local src=$1 root=$ARM64_CACHE/root build=$ARM64_CACHE/build t=$ARM64_TRIPLET
-	local ini=$ARM64_CACHE/cross.ini
+	local src root=$ARM64_CACHE/root build ini t=$ARM64_TRIPLET
+	src=$(realpath "$1")
+	build=${src#/} build=$ARM64_CACHE/zdcheck/${build//\//_} ini=$build.ini
+	mkdir -p "${build%/*}"
 	cat > "$ini.new" <<-EOF
 	[binaries]
 	c = '$t-gcc'
@@ -212,11 +206,12 @@ arm64_zdcheck() {
 	if ! cmp -s "$ini.new" "$ini" || [ ! -e "$build/build.ninja" ]; then
 		mv "$ini.new" "$ini"
 		rm -rf "$build"
-		meson setup --cross-file "$ini" "$build" "$src" > "$ARM64_CACHE/meson-setup.log" 2>&1 ||
-			{ tail -n 20 "$ARM64_CACHE/meson-setup.log" >&2; die "meson setup (arm64 cross) failed"; }
+		meson setup --cross-file "$ini" "$build" "$src" > "$build.setup.log" 2>&1 ||
+			{ tail -n 20 "$build.setup.log" >&2; die "meson setup (arm64 cross) failed"; }
 	fi
 	rm -f "$ini.new"
-	ninja -C "$build" src/zdcheck >&2 || die "the arm64 cross build of zdcheck failed"
+	ninja -C "$build" src/zdcheck > "$build.ninja.log" 2>&1 ||
+		{ tail -n 20 "$build.ninja.log" >&2; die "the arm64 cross build of zdcheck failed"; }
 	echo "$build/src/zdcheck"
 }
 
@@ -275,48 +270,4 @@ arm64_userland() {
 	arm64_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/*
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
-}
-
-# The lock every boot of the bed's QEMU machines takes (one guest at a time
-# on this host), and the guest's wall-clock limit.
-ARM64_LOCK=${ZDCHECK_VM_LOCK:-/tmp/zdcheck-vm.lock}
-
-# arm64_guest_run KEY RESDIR INITRD [STDIN]: lib/guest.sh's guest_run for
-# QEMU's virt machine: kernel KEY under UEFI with $GUEST_MEM of RAM, the
-# NVDIMMs of NVDIMM_SIZES, RESDIR shared as "results"; the console to
-# RESDIR/console.log, its input from the file STDIN (none: /dev/null).
-# Waits for $ARM64_LOCK, then writes RESDIR/boot as guest_run does.  A
-# mirror of guest_run (its NVDIMMs, append line and 9p share) until that
-# takes the machine from the kernel's record (K_KIND image: virt).
-arm64_guest_run() {
-	local key=$1 res=$2 initrd=$3 input=${4:-/dev/null} scratch i t0 lock rc=0
-	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-arm64-nvdimm.XXXXXX")
-	local -a dimms=()
-	for i in "${!NVDIMM_SIZES[@]}"; do
-		truncate -s "${NVDIMM_SIZES[$i]}" "$scratch/nv$i"
-		dimms+=(-object "memory-backend-file,id=m$i,share=on,mem-path=$scratch/nv$i,size=${NVDIMM_SIZES[$i]},align=2M"
-			-device "nvdimm,id=nv$i,memdev=m$i")
-	done
-	# As on x86 (lib/guest.sh says why), but for tsc=reliable, x86's.
-	# acpi=force: the NFIT is in the ACPI tables, and a kernel offered a
-	# device tree as well would take that.
-	local append="console=ttyAMA0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off trace_options=norecord-cmd acpi=force"
-	# pauth-impdef: TCG's pointer authentication with the architected
-	# QARMA cipher costs every function return of a Debian kernel dearly.
-	# shellcheck disable=SC2054 # commas are qemu's
-	local -a qemu=(qemu-system-aarch64 -accel tcg,thread=multi -cpu max,pauth-impdef=on -smp 2
-		-machine virt,nvdimm=on -m "$GUEST_MEM,slots=4,maxmem=8G" -bios "$ARM64_FIRMWARE"
-		-nodefaults -no-user-config -display none -no-reboot
-		-kernel "${K_BOOT[$key]}" -initrd "$initrd" -append "$append"
-		"${dimms[@]}"
-		-fsdev "local,id=res,path=$res,security_model=none"
-		-device virtio-9p-pci,fsdev=res,mount_tag=results
-		-chardev stdio,id=con,signal=off -serial chardev:con)
-	exec {lock}>>"$ARM64_LOCK"
-	flock "$lock"
-	t0=$(date +%s%N)
-	timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" < "$input" > "$res/console.log" 2>&1 || rc=$?
-	echo "$rc $((($(date +%s%N) - t0) / 1000000)) $VM_TIMEOUT" > "$res/boot"
-	exec {lock}>&-
-	rm -rf "$scratch"
 }

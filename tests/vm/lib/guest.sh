@@ -68,20 +68,46 @@ GUEST_MEM=''
 GUEST_QEMU_EXTRA=()
 VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-240}
 
-# guest_run RUN RESDIR INITRD [CMDLINE]: boots run RUN's kernel with its
-# provider's memory (lib/providers.sh), RESDIR shared as "results" and
-# GUEST_QEMU_EXTRA, with CMDLINE added to the kernel's; writes RESDIR/boot
-# (qemu's exit code, 124 on timeout, and the wall clock).
+# The machine of each kernel architecture (lib/kernels.sh K_ARCH):
+#   GUEST_QEMU[arch]      the host's emulator (lib/providers.sh
+#                         provider_emulator: unless the provider's own)
+#   GUEST_MACHINE[arch], GUEST_CPU[arch]  QEMU's -machine and -cpu, if not
+#                         the provider's (P_MACHINE, P_CPU)
+#   GUEST_FIRMWARE[arch]  QEMU's -bios, if not its default
+#   GUEST_CONSOLE[arch]   the guest's serial console
+#   GUEST_APPEND[arch]    what the kernel command line adds
+# x86_64: the providers' PC machines.  tsc=reliable: TCG's TSC trips the
+# clocksource watchdog, and marking it unstable flips static keys at run
+# time (see _boot_crashed).
+# arm64: one machine, QEMU's virt with NVDIMMs (its providers, P_ARCHES:
+# nfit), under UEFI: virt has ACPI, and so an NFIT, only then; acpi=force,
+# or a kernel offered a device tree as well takes that.  pauth-impdef:
+# TCG's pointer authentication with the architected QARMA cipher costs
+# every function return of a Debian kernel dearly.
+# shellcheck disable=SC2034 # read by lib/providers.sh
+declare -gA GUEST_QEMU=([x86_64]=qemu-system-x86_64 [arm64]=qemu-system-aarch64)
+# shellcheck disable=SC2054 # commas are QEMU's
+declare -gA GUEST_MACHINE=([arm64]=virt,nvdimm=on) GUEST_CPU=([arm64]=max,pauth-impdef=on)
+declare -gA GUEST_FIRMWARE=([arm64]=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd)
+declare -gA GUEST_CONSOLE=([x86_64]=ttyS0 [arm64]=ttyAMA0)
+declare -gA GUEST_APPEND=([x86_64]=tsc=reliable [arm64]=acpi=force)
+
+# guest_run RUN RESDIR INITRD [CMDLINE]: boots run RUN's kernel on its
+# architecture's machine with its provider's memory (lib/providers.sh),
+# RESDIR shared as "results" and GUEST_QEMU_EXTRA, with CMDLINE added to
+# the kernel's; writes RESDIR/boot (qemu's exit code, 124 on timeout, and
+# the wall clock).
 guest_run() {
-	local run=$1 res=$2 initrd=$3 extra=${4:-} scratch t0 key p
+	local run=$1 res=$2 initrd=$3 extra=${4:-} scratch t0 key p arch
 	key=$(run_kernel "$run") p=$(run_provider "$run")
+	arch=${K_ARCH[$key]}
 	scratch=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mem.XXXXXX")
 	# Fresh for each guest: no state leaks between runs.
 	provider_devices "$p" "$scratch"
-	provider_emulator "$p"
+	provider_emulator "$p" "$arch"
+	local -a firmware=()
+	[ -z "${GUEST_FIRMWARE[$arch]:-}" ] || firmware=(-bios "${GUEST_FIRMWARE[$arch]}")
 	# panic=-1 with -no-reboot: a panicking guest ends QEMU at once.
-	# tsc=reliable: TCG's TSC trips the clocksource watchdog, and marking
-	# it unstable flips static keys at run time (see _boot_crashed).
 	# printk.devkmsg=on: zdcheck writes a marker per check to /dev/kmsg,
 	# which the default rate limit would drop.
 	# trace_options=norecord-cmd: with it on (the default, and instances
@@ -93,10 +119,12 @@ guest_run() {
 	# stale int3 there: "Oops: int3" in ttwu_do_activate, in an irq on the
 	# CPU that was in instance_rmdir. Off, only the fs_dax tracepoints
 	# switch, whose sites no one else runs meanwhile.
-	local append="console=ttyS0 rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off tsc=reliable trace_options=norecord-cmd${P_CMDLINE[$p]:+ ${P_CMDLINE[$p]}}${extra:+ $extra}"
+	local append="console=${GUEST_CONSOLE[$arch]} rdinit=/init panic=-1 loglevel=4 printk.devkmsg=on mitigations=off trace_options=norecord-cmd ${GUEST_APPEND[$arch]}${P_CMDLINE[$p]:+ ${P_CMDLINE[$p]}}${extra:+ $extra}"
 	# shellcheck disable=SC2054 # commas are qemu's
-	local -a qemu=("${PROVIDER_QEMU[@]}" -accel tcg,thread=multi -cpu "${P_CPU[$p]}" -smp 2
-		-machine "${P_MACHINE[$p]}" -m "${GUEST_MEM:-${P_MEM[$p]}},slots=4,maxmem=8G"
+	local -a qemu=("${PROVIDER_QEMU[@]}" -accel tcg,thread=multi
+		-cpu "${GUEST_CPU[$arch]:-${P_CPU[$p]}}" -smp 2
+		-machine "${GUEST_MACHINE[$arch]:-${P_MACHINE[$p]}}"
+		-m "${GUEST_MEM:-${P_MEM[$p]}},slots=4,maxmem=8G" "${firmware[@]}"
 		-nodefaults -no-user-config -display none -no-reboot
 		-kernel "${K_BOOT[$key]}" -initrd "$initrd" -append "$append"
 		-fsdev "local,id=res,path=$res,security_model=none"

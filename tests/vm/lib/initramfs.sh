@@ -3,9 +3,9 @@
 #
 # Build the guest's initramfs from the host's installed Debian packages.
 # Sourced.  The kernel accepts concatenated newc archives, so the image is
-# three parts: the userland (rebuilt every run, it carries zdcheck), the
-# modules of one kernel (cached next to the kernel) and a tiny per-run
-# config.  All parts are uncompressed: under TCG the guest would spend longer
+# three parts: the userland of the kernel's architecture (built once per
+# run, it carries zdcheck), the modules of one kernel (cached next to the
+# kernel) and a tiny per-run config.  All parts are uncompressed: under TCG the guest would spend longer
 # decompressing than the host spends copying.
 
 # Modules the guest loads at boot.  Optional ones may be built in or absent
@@ -94,6 +94,28 @@ initramfs_userland() {
 	ldconfig -r "$stage" 2>/dev/null || true
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
+}
+
+# initramfs_userland_for ARCH OUT: OUT, unless it is there already, the
+# userland of ARCH's guests (lib/kernels.sh K_ARCH): initramfs_userland
+# with ZDCHECK_BIN for x86_64; lib/arm64.sh's arm64_userland for arm64,
+# with zdcheck cross-built from this source tree (or the stand-in, a
+# script).
+initramfs_userland_for() {
+	local arch=$1 out=$2 zd
+	[ ! -e "$out" ] || return 0
+	case $arch in
+	x86_64)	initramfs_userland "$ZDCHECK_BIN" "$out" ;;
+	arm64)	arm64_root
+		if [ -n "${STANDIN:-}" ]; then
+			zd=$ZDCHECK_BIN
+		else
+			zd=$(arm64_zdcheck "$VM_DIR/../..") || exit
+			log "zdcheck (arm64): $zd"
+		fi
+		arm64_userland "$zd" "$out" ;;
+	*)	die "no userland for architecture $arch" ;;
+	esac
 }
 
 # module_decompress MODULE DIR/NAME.ko[.xz|.zst]: MODULE as a plain .ko at

@@ -4,11 +4,16 @@
 # Kernels as records, and Debian's kernels as one source of them.  Sourced.
 #
 # A kernel is known by its key, the name of its matrix column and results
-# directory: 6.1, 6.12 and 7 for Debian's, the release string for one the
-# user built (lib/userkernel.sh).  Its record, one associative array per
-# field, filled by the source that produced it:
+# directory: 6.1, 6.12 and 7 for Debian's amd64 kernels, 6.1-arm64,
+# 6.12-arm64 and 7-arm64 for its arm64 ones (lib/arm64.sh), the release
+# string for one the user built (lib/userkernel.sh).  Its record, one
+# associative array per field, filled by the source that produced it:
 #   K_REL[key]     release (uname -r in the guest)
-#   K_BOOT[key]    the file for qemu -kernel; K_KIND[key] pvh or bzimage
+#   K_ARCH[key]    x86_64 or arm64: the machine that boots it
+#                  (lib/guest.sh), the userland (lib/initramfs.sh), the
+#                  providers it can have (lib/providers.sh)
+#   K_BOOT[key]    the file for qemu -kernel; K_KIND[key] pvh, bzimage
+#                  or image (arm64's)
 #   K_ROOT[key]    a root holding lib/modules/REL with modules.dep
 #   K_CONFIG[key]  its .config
 #   K_SRC[key]     debian, or how the user gave it: tree, install,
@@ -25,11 +30,12 @@
 # vmlinux (PVH) or the bzImage, and a module tree with modules.dep.
 # Everything goes through a private apt state under the cache, so the host's
 # /etc/apt is never touched and the same lists serve all three kernels:
-# bookworm (6.1), bookworm-security (6.12) and trixie-backports + sid (7.x).
+# bookworm (6.1), bookworm-security (6.12) and trixie-backports + sid (7.x);
+# arm64's have a state of their own (lib/arm64.sh).
 # Once a kernel is prepared it is reused without any network access; set
 # ZDCHECK_VM_REFRESH=1 to look for a newer package.
 
-declare -gA K_REL=() K_BOOT=() K_KIND=() K_ROOT=() K_CONFIG=() K_SRC=() K_HDR=() \
+declare -gA K_REL=() K_ARCH=() K_BOOT=() K_KIND=() K_ROOT=() K_CONFIG=() K_SRC=() K_HDR=() \
 	K_CACHE=() K_STAMP=() K_DESC=()
 # Expectations per kernel (lib/verdict.sh): tests/vm/expected/KEY unless set.
 # shellcheck disable=SC2034 # read by lib/verdict.sh
@@ -37,12 +43,19 @@ declare -gA EXPECT_FILE
 
 # shellcheck disable=SC2034 # read by tests/vm/run
 KERNELS_ALL=(6.1 6.12 7)
+# Debian's arm64 kernels (-k 6.1-arm64, 6.12-arm64, 7-arm64), and what
+# -k arm64 means.
+# shellcheck disable=SC2034 # read by tests/vm/run
+KERNELS_ARM64=(6.1-arm64 6.12-arm64 7-arm64) KERNELS_ARM64_DEFAULT=(7-arm64)
 
 # apt_private_state DIR ARCH: APT_OPTS (and what apt_private_update writes)
-# for a private apt state in DIR whose packages are of ARCH.  The bed's own
-# is amd64 in $ZDCHECK_CACHE/apt; lib/arm64.sh keeps an arm64 one apart.
+# for a private apt state in DIR whose packages are of ARCH: the one that
+# kernel_package, kernel_fetch and apt_private_update use from then on.  The
+# bed's own is amd64 in $ZDCHECK_CACHE/apt; lib/arm64.sh keeps an arm64 one
+# apart, selects it for what it fetches and the bed's again after.
+declare -gA _APT_READY=()
 apt_private_state() {
-	_apt_dir=$1 _apt_arch=$2 _apt_ready=
+	_apt_dir=$1 _apt_arch=$2
 	APT_OPTS=(
 		-o "Dir::State=$_apt_dir/state"
 		-o "Dir::State::status=$_apt_dir/state/status"
@@ -71,8 +84,9 @@ _host_archive() {
 	apt-cache policy 2>/dev/null | awk -v s="$1/main" "$policy"
 }
 
+# apt_private_update: the selected state's lists updated, once per run.
 apt_private_update() {
-	[ -n "$_apt_ready" ] && return 0
+	[ -z "${_APT_READY[$_apt_dir]:-}" ] || return 0
 	mkdir -p "$_apt_dir/state/lists/partial" "$_apt_dir/cache/archives/partial" \
 		"$_apt_dir/empty.d"
 	touch "$_apt_dir/state/status"
@@ -90,7 +104,7 @@ apt_private_update() {
 	EOS
 	log "updating private apt lists in $_apt_dir"
 	apt-get "${APT_OPTS[@]}" update >&2 || die "apt-get update (private state) failed"
-	_apt_ready=1
+	_APT_READY[$_apt_dir]=1
 }
 
 # kernel_package KEY: the name of the linux-image package for KEY, of the
@@ -144,9 +158,13 @@ kernel_fetch() {
 }
 
 # kernel_prepare KEY: make sure KEY's record exists (fetching a Debian
-# kernel into the cache if needed).
+# kernel into the cache if needed: an arm64 one through lib/arm64.sh).
 kernel_prepare() {
-	[ -n "${K_REL[$1]:-}" ] || _kernel_debian "$1"
+	[ -z "${K_REL[$1]:-}" ] || return 0
+	case $1 in
+	*-arm64)	arm64_kernel "$1" ;;
+	*)		_kernel_debian "$1" ;;
+	esac
 }
 
 # kernel_describe KEY: one line saying which kernel KEY is (results/KEY/kernel).
@@ -170,7 +188,7 @@ _kernel_debian() {
 	rel=$(cat "$dir/release")
 	[ -e "$dir/ready" ] || _kernel_unpack "$dir" "$rel" "$dir/root"
 	# shellcheck disable=SC2034 # the record, read by the other libs
-	K_REL[$key]=$rel K_ROOT[$key]=$dir/root
+	K_REL[$key]=$rel K_ARCH[$key]=x86_64 K_ROOT[$key]=$dir/root
 	kernel_record_boot "$key" "$dir"
 	local c
 	for c in "$dir/root/boot/config-$rel" "$dir/root/lib/modules/$rel/config"; do
@@ -232,20 +250,39 @@ kernel_record_boot() {
 	if [ "${K_KIND[$1]}" = pvh ]; then K_BOOT[$1]=$2/vmlinux; else K_BOOT[$1]=$2/bzImage; fi
 }
 
-# The options a guest needs, kselftest style: tests/vm/config.
-KERNEL_FRAGMENT=$VM_DIR/config
+# The options a guest needs, kselftest style: tests/vm/config, and those of
+# its architecture, tests/vm/config.ARCH (x86_64: PVH and the 8250 console;
+# arm64: the PL011 console, the EFI stub virt's firmware boots, 4K pages).
+
+# kernel_fragments ARCH: the fragments a kernel of ARCH must have, one a line.
+kernel_fragments() {
+	printf '%s\n' "$VM_DIR/config" "$VM_DIR/config.$1"
+}
+
+# kernel_config_missing KEY: the options of KEY's fragments its config does
+# not set to y or m, on one line (none: it has them all).  Returns 1, with
+# nothing said, if KEY has no config to read.
+kernel_config_missing() {
+	local cfg=${K_CONFIG[$1]:-} missing
+	[ -n "$cfg" ] && [ -r "$cfg" ] || return 1
+	local -a frags
+	mapfile -t frags < <(kernel_fragments "${K_ARCH[$1]}")
+	missing=$(awk '
+		FILENAME == ARGV[1] { if (/^CONFIG_[A-Z0-9_]+=[ym]$/) { sub(/=.*/, ""); have[$0] = 1 }; next }
+		/^CONFIG_/ { sub(/=.*/, ""); if (!($0 in have)) printf "%s ", $0 }
+	' "$cfg" "${frags[@]}")
+	echo "${missing% }"
+}
 
 # kernel_config_check KEY: stops the run (exit 2) with one line naming every
-# option of the fragment that KEY's config does not set to y or m.
+# option of KEY's fragments that its config does not set to y or m.
 kernel_config_check() {
-	local key=$1 cfg=${K_CONFIG[$1]:-} missing
-	if [ -z "$cfg" ] || [ ! -r "$cfg" ]; then
-		usage_error "kernel $key (${K_DESC[$key]}): no kernel config to check against $KERNEL_FRAGMENT"
-	fi
-	missing=$(awk '
-		NR == FNR { if (/^CONFIG_[A-Z0-9_]+=[ym]$/) { sub(/=.*/, ""); have[$0] = 1 }; next }
-		/^CONFIG_/ { sub(/=.*/, ""); if (!($0 in have)) printf "%s ", $0 }
-	' "$cfg" "$KERNEL_FRAGMENT")
+	local key=$1 missing f names=''
+	while read -r f; do
+		names+="${names:+ and }tests/vm/${f##*/}"
+	done < <(kernel_fragments "${K_ARCH[$key]}")
+	missing=$(kernel_config_missing "$key") ||
+		usage_error "kernel $key (${K_DESC[$key]}): no kernel config to check against $names"
 	[ -z "$missing" ] ||
-		usage_error "kernel $key (${K_DESC[$key]}) lacks ${missing% } (config $cfg): build it with the options of $KERNEL_FRAGMENT, see tests/vm/README.md"
+		usage_error "kernel $key (${K_DESC[$key]}) lacks $missing (config ${K_CONFIG[$key]}): build it with the options of $names, see tests/vm/README.md"
 }

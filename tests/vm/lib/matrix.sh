@@ -4,10 +4,12 @@
 # The matrix mode of tests/vm/run (and --shell): per kernel and provider
 # (a run, lib/providers.sh), the main boot (devdax, the filesystems, the
 # data-safety pass) and a boot of its own for each check of ALONE, then the
-# verdict (lib/verdict.sh) and one summary line per run.  A provider the
-# kernel cannot do is not booted: its run says why (SKIP in the matrix).
-# Sourced; reads KERNELS, PROVIDERS, OUTDIR, ZDCHECK_ARGS, ALONE, STANDIN
-# and work (the run's scratch directory, holding userland.cpio).
+# verdict (lib/verdict.sh) and one summary line per run.  A run that cannot
+# be booted (lib/providers.sh run_unsupported) says why (SKIP in the
+# matrix).  Sourced; reads KERNELS, PROVIDERS (PROVIDERS_GIVEN: -p was
+# given; else a kernel runs with the providers its machine has), OUTDIR,
+# ZDCHECK_ARGS, ALONE, STANDIN and work (the run's scratch directory,
+# holding the userland of each architecture, userland-ARCH.cpio).
 
 # matrix_run: boot every run, print the matrix and the verdict; 0 if every
 # guest ran and every result matches its expectation.
@@ -15,7 +17,10 @@ matrix_run() {
 	local k p r t0 rc=0 ms
 	local -a RUNS=()
 	for k in "${KERNELS[@]}"; do
-		for p in "${PROVIDERS[@]}"; do RUNS+=("$(run_key "$k" "$p")"); done
+		for p in "${PROVIDERS[@]}"; do
+			[ -n "$PROVIDERS_GIVEN" ] || provider_fits "$p" "$k" || continue
+			RUNS+=("$(run_key "$k" "$p")")
+		done
 	done
 	t0=$(date +%s%N)
 	for r in "${RUNS[@]}"; do
@@ -40,29 +45,31 @@ matrix_run() {
 }
 
 # _matrix_boots RUN: its main boot into OUTDIR/RUN/, then a boot of its own
-# for each selected check of ALONE into alone-NAME/ there; or, if the
-# kernel cannot do the provider, only the reason.
+# for each selected check of ALONE into alone-NAME/ there; or, if RUN
+# cannot be booted, only the reason.
 # shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
 _matrix_boots() {
-	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p missing
+	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p why userland
 	k=$(run_kernel "$r") p=$(run_provider "$r")
 	kernel_prepare "$k"
 	rm -rf "$res" && mkdir -p "$res"
 	kernel_describe "$k" > "$res/kernel"
 	echo "${P_DESC[$p]}" > "$res/provider"
-	missing=$(provider_unsupported "$r")
-	if [ -n "$missing" ]; then
-		echo "$missing" > "$res/skipped"
-		log "$r: skipped: $(cat "$res/skipped")"
+	why=$(run_unsupported "$r")
+	if [ -n "$why" ]; then
+		echo "$why" > "$res/skipped"
+		log "$r: skipped: $why"
 		return 0
 	fi
 	if [ -n "${P_FSDAX[$p]:-}" ]; then
 		for c in "${FILESYSTEMS[@]}"; do echo "${P_FSDAX[$p]:-}" > "$res/$c.unsupported"; done
 	fi
+	userland=$work/userland-${K_ARCH[$k]}.cpio
+	initramfs_userland_for "${K_ARCH[$k]}" "$userland"
 	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
 	initramfs_config "$work/config.cpio" "$r"
-	cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
-	log "$r: booting ${K_REL[$k]} (${K_KIND[$k]}) on ${P_DESC[$p]}"
+	cat "$userland" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
+	log "$r: booting ${K_REL[$k]} (${K_ARCH[$k]}, ${K_KIND[$k]}) on ${P_DESC[$p]}"
 	guest_boot "$r" "$res" "$initrd"
 	[ "$VM_MODE" = shell ] && return 0
 	for c in "${ALONE[@]}"; do

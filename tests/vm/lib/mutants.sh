@@ -182,6 +182,7 @@ mutants_run() {
 		done
 	}
 	: > "$rows"
+	initramfs_userland_for x86_64 "$work/userland-x86_64.cpio"
 	for k in "${KERNELS[@]}"; do
 		kernel_prepare "$k"
 		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
@@ -199,7 +200,7 @@ mutants_run() {
 			fi
 			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
 			initramfs_config "$work/config.cpio" "$k"
-			cat "$work/userland.cpio" "${K_CACHE[$k]}/modules.cpio" \
+			cat "$work/userland-x86_64.cpio" "${K_CACHE[$k]}/modules.cpio" \
 				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
 			log "kernel $k: booting ${K_REL[$k]} with mutant $m"
 			guest_boot "$k" "$d" "$work/initrd-$k"

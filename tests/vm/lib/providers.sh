@@ -10,14 +10,17 @@
 # Sourced.
 #
 #   P_DESC[p]     one line for the matrix and the logs
+#   P_ARCHES[p]   the kernel architectures (lib/kernels.sh K_ARCH) whose
+#                 machine has it here: x86_64 unless set
 #   P_NEEDS[p]    kernel options the provider needs; a kernel without one
 #                 gets the column as SKIP with the option named
 #   P_MODULES[p]  modules the guest loads for it (lib/initramfs.sh packs
 #                 them when the kernel has them)
 #   P_MACHINE[p], P_CPU[p], P_MEM[p]  QEMU's -machine, -cpu and guest RAM
+#                 (arm64 has a machine of its own, lib/guest.sh GUEST_MACHINE)
 #   P_CMDLINE[p]  kernel command line it adds
-#   P_QEMU[p]     host: bookworm's qemu-system-x86_64; trixie: the newer
-#                 one from the trixie chroot (provider_emulator)
+#   P_QEMU[p]     host: the host's (bookworm's) QEMU; trixie: the newer
+#                 qemu-system-x86_64 from the trixie chroot (provider_emulator)
 #   P_FSDAX[p]    empty if the provider gives fs-dax too, else why not (its
 #                 ext4 and xfs columns say skip with it)
 # and provider_devices P SCRATCH, which sets PROVIDER_ARGS to the QEMU
@@ -29,12 +32,14 @@
 # run_provider).
 
 PROVIDERS_ALL=(nfit e820 virtio cxl cxlram)
-declare -gA P_DESC=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
+declare -gA P_DESC=() P_ARCHES=() P_NEEDS=() P_MODULES=() P_MACHINE=() P_CPU=() P_MEM=() P_CMDLINE=() P_QEMU=()
 declare -gA P_FSDAX=()
 
 # Emulated NVDIMMs described by ACPI NFIT: three label-less regions, one for
-# device-dax and one per filesystem.
+# device-dax and one per filesystem.  QEMU's arm64 virt machine has them
+# too, its NFIT in the ACPI tables its UEFI firmware hands over.
 P_DESC[nfit]="emulated NVDIMMs (ACPI NFIT, nfit + nd_pmem)"
+P_ARCHES[nfit]="x86_64 arm64"
 P_NEEDS[nfit]="ACPI_NFIT"
 P_MODULES[nfit]=""
 P_MACHINE[nfit]="pc,nvdimm=on" P_CPU[nfit]=max P_MEM[nfit]=1G P_CMDLINE[nfit]="" P_QEMU[nfit]=host
@@ -130,13 +135,14 @@ provider_devices() {
 	esac
 }
 
-# provider_emulator PROVIDER: PROVIDER_QEMU, the command that runs
-# qemu-system-x86_64 for it.  The trixie one runs from the chroot's files
-# through the chroot's own dynamic loader: no mounts, no chroot(2).
+# provider_emulator PROVIDER ARCH: PROVIDER_QEMU, the command that runs
+# QEMU for it on ARCH's machine (lib/guest.sh GUEST_QEMU).  The trixie
+# qemu-system-x86_64 runs from the chroot's files through the chroot's own
+# dynamic loader: no mounts, no chroot(2).
 provider_emulator() {
 	local root
 	if [ "${P_QEMU[$1]}" = host ]; then
-		PROVIDER_QEMU=(qemu-system-x86_64)
+		PROVIDER_QEMU=("${GUEST_QEMU[$2]}")
 		return 0
 	fi
 	root=$(trixie_qemu)
@@ -161,19 +167,31 @@ trixie_qemu() {
 	echo "$root"
 }
 
-# provider_unsupported RUN: why RUN cannot boot, on one line: the kernel
-# options its kernel lacks for its provider, or a tool the guest lacks
-# (none: it can).  A kernel without a config (lib/kernels.sh K_CONFIG) is
-# assumed to have them.
-provider_unsupported() {
-	local k p cfg o missing='' v
+# provider_fits PROVIDER KERNEL: whether KERNEL's machine has PROVIDER
+# (P_ARCHES).
+provider_fits() {
+	[[ " ${P_ARCHES[$1]:-x86_64} " == *" ${K_ARCH[$2]} "* ]]
+}
+
+# run_unsupported RUN: why RUN cannot be booted, on one line; nothing if it
+# can.  Its kernel's machine lacks the provider, or its kernel lacks options
+# (CONFIG_*) the guests need on its architecture (lib/kernels.sh; an x86_64
+# kernel without them was refused before) or the provider needs (P_NEEDS).
+# A kernel without a config (K_CONFIG) is assumed to have them.  Or the
+# guest lacks a tool the provider needs.
+run_unsupported() {
+	local k p o missing v
 	k=$(run_kernel "$1") p=$(run_provider "$1")
-	cfg=${K_CONFIG[$k]:-}
-	if [ -n "$cfg" ]; then
+	if ! provider_fits "$p" "$k"; then
+		echo "provider $p is ${P_ARCHES[$p]:-x86_64} only here, not ${K_ARCH[$k]}: ${P_DESC[$p]}"
+		return 0
+	fi
+	if missing=$(kernel_config_missing "$k"); then
 		for o in ${P_NEEDS[$p]}; do
-			grep -qE "^CONFIG_$o=(y|m)$" "$cfg" || missing="$missing CONFIG_$o"
+			grep -qE "^CONFIG_$o=(y|m)$" "${K_CONFIG[$k]}" || missing+=" CONFIG_$o"
 		done
-		[ -z "$missing" ] || { echo "kernel ${K_REL[$k]} lacks${missing}"; return 0; }
+		missing=${missing# }
+		[ -z "$missing" ] || { echo "kernel ${K_REL[$k]} lacks $missing"; return 0; }
 	fi
 	# The guest's cxl is the host's (lib/initramfs.sh): ndctl 76
 	# (bookworm) says "region type 'ram' not supported yet".
@@ -182,4 +200,5 @@ provider_unsupported() {
 		[ "${v:-0}" -ge 77 ] ||
 			echo "the guest's cxl (ndctl ${v:-?}) cannot create RAM regions: ndctl 77 or later"
 	fi
+	return 0
 }

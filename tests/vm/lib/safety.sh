@@ -14,6 +14,8 @@ safety_check() {
 	local out=$1 k f ok total rc=0
 	[ "$VM_SAFETY" = 1 ] || return 0
 	for k in "${KERNELS[@]}"; do
+		# Not booted: the matrix says why.
+		[ -z "$(results_unsupported "$out/$k")" ] || continue
 		f=$out/$k/safety.tap
 		if ! grep -q '^1\.\.[0-9]' "$f" 2>/dev/null; then
 			echo "safety $k: no complete result ($f)"

@@ -18,7 +18,7 @@
 
 # The record's fields, lib/kernels.sh's associative arrays.
 # shellcheck disable=SC2034 # read through kernel_prepare
-declare -gA K_REL K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC EXPECT_FILE
+declare -gA K_REL K_ARCH K_BOOT K_KIND K_ROOT K_CONFIG K_SRC K_HDR K_CACHE K_STAMP K_DESC EXPECT_FILE
 
 # kernel_add_user PATH: makes PATH's record; its key (the release string)
 # is left in KERNEL_ADDED.
@@ -104,7 +104,7 @@ kernel_add_user() {
 	if [ ! -e "$dir/boot-kind" ] || [ "$img" -nt "$dir/boot-kind" ]; then
 		kernel_boot_image "$img" "$dir"
 	fi
-	K_REL[$key]=$rel K_ROOT[$key]=$root
+	K_REL[$key]=$rel K_ARCH[$key]=x86_64 K_ROOT[$key]=$root
 	kernel_record_boot "$key" "$dir"
 	K_CONFIG[$key]=$cfg K_SRC[$key]=$kind K_HDR[$key]=$hdr K_CACHE[$key]=$dir
 	K_STAMP[$key]=$(stat -c %Y "$img" "$root/lib/modules/$rel/modules.dep" | tr '\n' .)
