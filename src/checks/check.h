@@ -19,12 +19,11 @@ enum need {
 	NEED_LIBPMEM2 = 1 << 3,
 	NEED_SLOW_BDEV = 1 << 4, /* a slow non-DAX block device for O_DIRECT pins */
 	NEED_DESTRUCTIVE = 1 << 5, /* --destructive: it disables or rewrites the device */
-	NEED_MAP_SYNC = 1 << 6, /* DAX files map with MAP_SYNC (not on virtio-pmem) */
-	NEED_PAGEMAP_PFN = 1 << 7, /* /proc/self/pagemap shows page frame numbers */
+	NEED_PAGEMAP_PFN = 1 << 6, /* /proc/self/pagemap shows page frame numbers */
 };
 #define NEED_ALL                                                                    \
 	(NEED_ROOT | NEED_IO_URING | NEED_LIBAIO | NEED_LIBPMEM2 | NEED_SLOW_BDEV | \
-	 NEED_DESTRUCTIVE | NEED_MAP_SYNC | NEED_PAGEMAP_PFN)
+	 NEED_DESTRUCTIVE | NEED_PAGEMAP_PFN)
 
 struct check_ctx {
 	const struct options *opt;

@@ -3,7 +3,9 @@
  * fsdax/dax/statx-mapsync: every other fs-dax check is only worth something
  * if the kernel really gave us DAX files, so prove it three ways: the inode
  * flag statx reports, MAP_SYNC (refused by every non-DAX ->mmap), and stores
- * through that mapping being what read() returns.
+ * through that mapping being what read() returns. On an asynchronous region
+ * (virtio-pmem) MAP_SYNC must be refused instead: it promises stores durable
+ * without a flush, which that bus cannot keep.
  *
  * fsdax/dax/pfn-in-region: a witness of DAX that needs no MAP_SYNC. A DAX
  * fault maps the page frame dax_direct_access() gives for the file's block,
@@ -49,11 +51,13 @@ static int work_file(const char *file, struct result *r)
 
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 {
+	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	char file[PATH_MAX + 64], desc[160];
 	struct dax_proof proof;
 	unsigned char *map, *buf = NULL;
 	long long t0;
+	bool refused;
 	size_t bad;
 	int fd, err;
 
@@ -75,20 +79,32 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 		result_fail(r, "statx cannot report STATX_ATTR_DAX on this kernel");
 		goto out;
 	}
-	if (!proof.statx_dax || proof.map_sync_err) {
+	/*
+	 * pmem_attach_disk() gives the DAX device of an ND_REGION_ASYNC region
+	 * no DAXDEV_SYNC, so daxdev_mapping_supported() refuses MAP_SYNC there:
+	 * a store on that bus is durable only after the flush fsync() sends.
+	 */
+	refused = t->region_async && proof.map_sync_err == EOPNOTSUPP;
+	if (!proof.statx_dax || (proof.map_sync_err && !refused)) {
 		result_fail(r, "work file is not DAX%s: %s",
-			    ctx->target->dax ? " although the directory's files were" :
-					       " (control run with --allow-non-dax)",
+			    t->dax ? " although the directory's files were" :
+				     " (control run with --allow-non-dax)",
 			    desc);
 		goto out;
 	}
+	if (t->region_async && !refused) {
+		result_fail(r,
+			    "MAP_SYNC mapped a file on %s %s, whose bus is asynchronous: its "
+			    "DAX device must refuse MAP_SYNC (EOPNOTSUPP)",
+			    t->nd.provider, t->nd.region);
+		goto out;
+	}
 
-	result_step(r, "mmap(MAP_SHARED_VALIDATE|MAP_SYNC)");
-	map = dax_map_sync(fd, LEN, 0, &err);
+	result_step(r, "mmap(%s)", refused ? "MAP_SHARED" : "MAP_SHARED_VALIDATE|MAP_SYNC");
+	map = dax_map_at(fd, LEN, 4096, 0, !refused, &err);
 	if (!map) {
 		if (!result_exhausted(r, err, "cannot map the %lu MiB file again", LEN >> 20))
-			result_fail(r, "MAP_SYNC mapping failed on second try: %s",
-				    strerror(err));
+			result_fail(r, "mapping failed on second try: %s", strerror(err));
 		goto out;
 	}
 	result_step(r, "store pattern through the mapping");

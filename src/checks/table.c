@@ -94,13 +94,12 @@
 static const struct check rows[] = {
 	{
 		.name = "fsdax/dax/statx-mapsync",
-		.summary = "work files are DAX: statx STATX_ATTR_DAX, MAP_SYNC mapping, "
-			   "stores visible to read()",
+		.summary = "work files are DAX: statx STATX_ATTR_DAX, MAP_SYNC mapping "
+			   "(refused on an asynchronous region), stores visible to read()",
 		.target = TARGET_FSDAX,
-		/* A virtio-pmem region refuses MAP_SYNC by design: skipped there. */
-		.needs = NEED_MAP_SYNC,
-		.expect = "STATX_ATTR_DAX set, MAP_SHARED_VALIDATE|MAP_SYNC maps, "
-			  "bytes stored through the mapping read back with pread()",
+		.expect = "STATX_ATTR_DAX set, MAP_SHARED_VALIDATE|MAP_SYNC maps (is refused "
+			  "with EOPNOTSUPP on virtio-pmem), bytes stored through the mapping "
+			  "read back with pread()",
 		.timeout_s = 30,
 		.guards = "IS_DAX() inode flag and ->mmap MAP_SYNC validation "
 			  "(v5.8 statx DAX attribute, v4.15 MAP_SYNC)",
@@ -267,8 +266,6 @@ const char *need_name(enum need need)
 		return "slow-bdev";
 	case NEED_DESTRUCTIVE:
 		return "destructive";
-	case NEED_MAP_SYNC:
-		return "map-sync";
 	case NEED_PAGEMAP_PFN:
 		return "pagemap-pfn";
 	}

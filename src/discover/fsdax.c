@@ -105,7 +105,6 @@ static void witness_frames(const struct target *t, int fd, size_t len, struct da
 			 t->nd_why);
 		return;
 	}
-	p->region_async = nd_region_async(nd);
 	map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
 		snprintf(p->witness, sizeof(p->witness),
@@ -143,6 +142,7 @@ static int probe_dax(const struct target *t, struct dax_proof *proof)
 	if (fd < 0)
 		return -errno;
 	ret = ftruncate(fd, 2 << 20) ? -errno : dax_prove_file(fd, 2 << 20, proof);
+	proof->region_async = t->nd.region[0] && nd_region_async(&t->nd);
 	if (!ret && proof->statx_dax && proof->map_sync_err == EOPNOTSUPP)
 		witness_frames(t, fd, 2 << 20, proof);
 	close(fd);
@@ -265,10 +265,16 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 	verdict = dax_judge(&proof);
 	t->dax = verdict != DAX_NOT;
 	t->map_sync = verdict == DAX_SYNC;
+	t->region_async = proof.region_async;
 	if (verdict == DAX_ASYNC)
 		snprintf(t->map_sync_why, sizeof(t->map_sync_why),
 			 "%s %s is asynchronous: the kernel refuses MAP_SYNC (EOPNOTSUPP) by "
 			 "design",
+			 t->nd.provider, t->nd.region);
+	if (verdict == DAX_ASYNC_MAPS_SYNC)
+		snprintf(t->map_sync_why, sizeof(t->map_sync_why),
+			 "%s %s is asynchronous: MAP_SYNC must be refused there, but the "
+			 "kernel maps it",
 			 t->nd.provider, t->nd.region);
 	if (!t->dax && o->allow_non_dax)
 		return ZD_PASSED; /* the control run: checks see t->dax */

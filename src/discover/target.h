@@ -44,7 +44,8 @@ struct target {
 	char workdir[PATH_MAX + 32]; /* private directory, removed at the end */
 	bool inode_flag; /* FS_XFLAG_DAX set on workdir (dax=inode) */
 	bool dax; /* files here proven DAX (false only with --allow-non-dax) */
-	bool map_sync; /* and MAP_SYNC maps them: false on an asynchronous region */
+	bool map_sync; /* and the checks map them with MAP_SYNC: not on ... */
+	bool region_async; /* ... an asynchronous region (virtio-pmem) */
 	char map_sync_why[192]; /* DAX without MAP_SYNC: why the kernel refuses it */
 	struct nd_region_info nd; /* the nd region behind the mount (nd.region "" if none) */
 	char nd_why[256]; /* why there is none */

@@ -55,7 +55,7 @@ enum dax_verdict dax_judge(const struct dax_proof *p)
 	if (!p->statx_knows || !p->statx_dax)
 		return DAX_NOT;
 	if (!p->map_sync_err)
-		return DAX_SYNC;
+		return p->region_async ? DAX_ASYNC_MAPS_SYNC : DAX_SYNC;
 	if (p->map_sync_err == EOPNOTSUPP && p->frames_in_region && p->region_async)
 		return DAX_ASYNC;
 	return DAX_NOT;

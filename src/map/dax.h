@@ -14,10 +14,10 @@ struct dax_proof {
 	/*
 	 * The second witness, asked by discover/fsdax.c only when MAP_SYNC is
 	 * refused with EOPNOTSUPP: the file's page frames lie in the memory of
-	 * the nd region behind the mount, and that region's bus refuses
-	 * MAP_SYNC by design (virtio-pmem). @witness says what was seen.
+	 * the nd region behind the mount. @witness says what was seen.
 	 */
 	bool frames_in_region;
+	/* The region's bus refuses MAP_SYNC by design (virtio-pmem): always set. */
 	bool region_async;
 	char witness[512]; /* "" when not asked */
 };
@@ -26,6 +26,12 @@ enum dax_verdict {
 	DAX_NOT, /* not proven DAX */
 	DAX_SYNC, /* statx and MAP_SYNC: DAX */
 	DAX_ASYNC, /* statx and the page frames: DAX on a region without MAP_SYNC */
+	/*
+	 * statx and MAP_SYNC: DAX, but on a region that must refuse MAP_SYNC.
+	 * A kernel bug fsdax/dax/statx-mapsync reports; the other checks map
+	 * without MAP_SYNC, as on any asynchronous region.
+	 */
+	DAX_ASYNC_MAPS_SYNC,
 };
 
 int dax_prove_file(int fd, size_t len, struct dax_proof *p);

@@ -107,18 +107,6 @@ static bool probe_destructive(const struct target *t, char *why, size_t len)
 	return false;
 }
 
-/*
- * Found when the target was opened: its files are DAX, but its region
- * refuses MAP_SYNC by design. A file that is not DAX (the control run)
- * is the check's to judge.
- */
-static bool probe_map_sync(const struct target *t, char *why, size_t len)
-{
-	if (t && t->dax && !t->map_sync)
-		snprintf(why, len, "%s", t->map_sync_why);
-	return false;
-}
-
 static bool probe_pagemap_pfn(const struct target *t, char *why, size_t len)
 {
 	int ret = pagemap_pfns_shown(why, len);
@@ -128,8 +116,8 @@ static bool probe_pagemap_pfn(const struct target *t, char *why, size_t len)
 
 /* Each fills @why when its need is unmet; true when it ran out of resources. */
 static bool (*const probes[])(const struct target *t, char *why, size_t len) = {
-	probe_root,	 probe_io_uring,    probe_libaio,   probe_libpmem2,
-	probe_slow_bdev, probe_destructive, probe_map_sync, probe_pagemap_pfn,
+	probe_root,	 probe_io_uring,    probe_libaio,      probe_libpmem2,
+	probe_slow_bdev, probe_destructive, probe_pagemap_pfn,
 };
 
 const char *needs_unmet(unsigned int needs, const struct target *t, bool *exhausted)
