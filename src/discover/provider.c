@@ -197,31 +197,38 @@ static void from_bus(const char *sysfs, const char *bus_provider, const char *re
 		cxl_region_of(sysfs, region_dir, region, out);
 }
 
-/*
- * Walks up from sysfs device path @path (resolved) to the nd bus it sits
- * on, if any: the ancestor of subsystem "nd" with a "provider" attribute
- * (ndbusN); the component below it is the nd region.
- */
-static bool from_nd_ancestor(const char *sysfs, const char *path, struct provider *out)
+int nd_ancestors_of(const char *sysfs, const char *path, struct nd_ancestors *nd)
 {
-	char dir[PATH_MAX], below[PATH_MAX] = "", bus_provider[64];
-	char *slash;
+	char dir[PATH_MAX], *slash;
 
+	memset(nd, 0, sizeof(*nd));
 	if (!fmt(dir, sizeof(dir), "%s", path))
-		return false;
+		return -ENODEV;
 	while (strlen(dir) > strlen(sysfs)) {
-		if (below[0] && in_subsystem(dir, "nd") &&
-		    attr(dir, "provider", bus_provider, sizeof(bus_provider))) {
-			from_bus(sysfs, bus_provider, below, last(below), out);
-			return true;
+		if (nd->region_dir[0] && in_subsystem(dir, "nd") &&
+		    attr(dir, "provider", nd->provider, sizeof(nd->provider))) {
+			fmt(nd->bus, sizeof(nd->bus), "%s", last(dir));
+			fmt(nd->region, sizeof(nd->region), "%s", last(nd->region_dir));
+			return 0;
 		}
-		fmt(below, sizeof(below), "%s", dir);
+		fmt(nd->region_dir, sizeof(nd->region_dir), "%s", dir);
 		slash = strrchr(dir, '/');
 		if (!slash)
 			break;
 		*slash = '\0';
 	}
-	return false;
+	memset(nd, 0, sizeof(*nd));
+	return -ENODEV;
+}
+
+static bool from_nd_ancestor(const char *sysfs, const char *path, struct provider *out)
+{
+	struct nd_ancestors nd;
+
+	if (nd_ancestors_of(sysfs, path, &nd))
+		return false;
+	from_bus(sysfs, nd.provider, nd.region_dir, nd.region, out);
+	return true;
 }
 
 /* A block device's sysfs directory, resolved: pmem itself, or what it is stacked on. */

@@ -2,6 +2,7 @@
 #ifndef ZD_PROVIDER_H
 #define ZD_PROVIDER_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -41,6 +42,25 @@ struct provider {
 const char *provider_kind_name(enum provider_kind kind);
 /* The kind an nd bus's provider string stands for ("CXL" is cxl). */
 enum provider_kind provider_kind_of_bus(const char *bus_provider);
+
+/*
+ * The nd bus a sysfs device sits on, and the region it belongs to: its
+ * ancestor of subsystem "nd" with a "provider" attribute is the bus
+ * (ndbusN), the one right below that the region (regionM).
+ */
+struct nd_ancestors {
+	char bus[32]; /* "ndbus0" */
+	char provider[64]; /* the bus's provider_name: "ACPI.NFIT", "virtio-pmem", "CXL" */
+	char region[32]; /* "region0" */
+	char region_dir[PATH_MAX]; /* where its resource and size are */
+};
+
+/*
+ * Fills @nd for sysfs device @path: a disk, a partition, an nd dax device.
+ * @sysfs and @path are resolved, @path under @sysfs. 0, or -ENODEV when no
+ * nd bus is above it.
+ */
+int nd_ancestors_of(const char *sysfs, const char *path, struct nd_ancestors *nd);
 
 /*
  * Each returns 0 with @out filled, -ENODEV (kind PROVIDER_UNKNOWN) when

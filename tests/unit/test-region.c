@@ -54,6 +54,20 @@ static void link_dev(const char *dev, const char *target)
 	EXPECT(symlink(to, path) == 0);
 }
 
+/* The walk knows an nd bus by its subsystem link and provider, not by its name. */
+static void nd_bus(const char *rel, const char *provider)
+{
+	char path[PATH_MAX], to[PATH_MAX];
+
+	mkdirs(rel);
+	mkdirs("bus/nd");
+	snprintf(path, sizeof(path), "%s/%s/subsystem", root, rel);
+	snprintf(to, sizeof(to), "%s/bus/nd", root);
+	EXPECT(symlink(to, path) == 0);
+	snprintf(path, sizeof(path), "%s/provider", rel);
+	put(path, provider);
+}
+
 #define VP "devices/pci0000:00/0000:00:04.0/virtio1/ndbus0"
 #define NFIT "devices/LNXSYSTM:00/LNXSYBUS:00/ACPI0012:00/ndbus1"
 
@@ -61,14 +75,14 @@ static void make_tree(void)
 {
 	EXPECT(mkdtemp(root) != NULL);
 	mkdirs("dev/block");
+	nd_bus(VP, "virtio-pmem\n");
 	mkdirs(VP "/region0/pfn0.0/block/pmem0");
-	put(VP "/provider", "virtio-pmem\n");
 	put(VP "/region0/resource", "0x100000000\n");
 	put(VP "/region0/size", "1073741824\n");
 	link_dev("259:0", VP "/region0/pfn0.0/block/pmem0");
 
+	nd_bus(NFIT, "ACPI.NFIT\n");
 	mkdirs(NFIT "/region3/namespace3.0/block/pmem3/pmem3p1");
-	put(NFIT "/provider", "ACPI.NFIT\n");
 	put(NFIT "/region3/resource", "0x240000000\n");
 	put(NFIT "/region3/size", "3221225472\n");
 	link_dev("259:5", NFIT "/region3/namespace3.0/block/pmem3/pmem3p1");
@@ -83,6 +97,13 @@ static void make_tree(void)
 	/* A directory named like a region does not make one without its bus. */
 	mkdirs("devices/virtual/region7/x/block/loop0");
 	link_dev("7:0", "devices/virtual/region7/x/block/loop0");
+	/* Nor does a bus's name and provider without its subsystem. */
+	mkdirs("devices/virtual/ndbus9/region9/namespace9.0/block/pmem9");
+	put("devices/virtual/ndbus9/provider", "e820\n");
+	link_dev("259:9", "devices/virtual/ndbus9/region9/namespace9.0/block/pmem9");
+	/* On a bus, but no disk of a namespace or pfn device of the region. */
+	mkdirs(NFIT "/region5/block/pmem5");
+	link_dev("259:7", NFIT "/region5/block/pmem5");
 }
 
 static void test_lookup(void)
@@ -116,6 +137,10 @@ static void test_lookup(void)
 	EXPECT(nd_region_of_bdev(root, 253, 0, &ri, why, sizeof(why)) == -ENODEV);
 	EXPECT(ri.region[0] == '\0' && strstr(why, "253:0 is no pmem disk of an nd region"));
 	EXPECT(nd_region_of_bdev(root, 7, 0, &ri, why, sizeof(why)) == -ENODEV);
+	EXPECT(nd_region_of_bdev(root, 259, 9, &ri, why, sizeof(why)) == -ENODEV);
+	EXPECT(ri.region[0] == '\0' && strstr(why, "259:9 is no pmem disk of an nd region"));
+	EXPECT(nd_region_of_bdev(root, 259, 7, &ri, why, sizeof(why)) == -ENODEV);
+	EXPECT(ri.region[0] == '\0' && strstr(why, "259:7 is no pmem disk of an nd region"));
 	/* tmpfs: an anonymous device with no sysfs entry. */
 	EXPECT(nd_region_of_bdev(root, 0, 45, &ri, why, sizeof(why)) == -ENODEV);
 	EXPECT(ri.region[0] == '\0' && strstr(why, "0:45 is no block device"));
