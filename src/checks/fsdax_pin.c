@@ -207,12 +207,12 @@ static void judge_data(struct result *r, const struct pin *p, const struct victi
 		 * Clean, but the victim that got the block was written after
 		 * the read could land: its pattern covers what the read did.
 		 */
-		if (!bad && vs->hit >= 0 && vs->done_us > p->release_at_us) {
+		if (!bad && vs->hit >= 0 && vs->covered_us > p->release_at_us) {
 			result_inconclusive(
 				r,
 				"a victim got the pinned block but was written %lld ms "
 				"after the delayed read could land: nothing proven",
-				(vs->done_us - p->release_at_us) / 1000);
+				(vs->covered_us - p->release_at_us) / 1000);
 			return;
 		}
 		if (bad)
@@ -365,8 +365,8 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		early = true;
 		result_step(r, "allocate victims while the page is still pinned");
 		if (phys)
-			ret = victims_create(&vs, ctx->dir, phys, VICTIM_UNIT, VICTIM_CAP,
-					     o->seed + 100,
+			ret = victims_create(&vs, ctx->dir, phys, p.len, VICTIM_UNIT,
+					     VICTIM_CAP, o->seed + 100,
 					     c->pin->extendable ? 0 : p.release_at_us - 5000);
 		if (phys && ret)
 			result_evidence(r, "victim files: %s after %d", strerror(-ret), vs.n);

@@ -32,7 +32,7 @@ struct victims {
 	off_t hit_off; /* the pinned block's offset inside that victim */
 	size_t bytes; /* bytes allocated in all victims */
 	long long create_us; /* how long creating them took */
-	long long done_us; /* when the last of them was written (now_us()) */
+	long long covered_us; /* when the hit's bytes at the pinned block were written */
 };
 
 /* Physical byte address of file offset @off, from FIEMAP. */
@@ -47,11 +47,12 @@ int fiemap_extent(int fd, off_t off, size_t span, unsigned long long *logical,
 
 /*
  * Creates victims of @unit bytes in @dir (after syncfs so that freed blocks
-  * are reusable) until one covers @phys, @cap bytes were allocated, or
- * now_us() passes @deadline_us (0: no deadline).
+ * are reusable) until one covers @phys, @cap bytes were allocated, or
+ * now_us() passes @deadline_us (0: no deadline). The one that covers it is
+ * written with its pattern, the @span bytes at @phys first.
  */
-int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t unit,
-		   size_t cap, uint64_t seed, long long deadline_us);
+int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t span,
+		   size_t unit, size_t cap, uint64_t seed, long long deadline_us);
 /*
  * Verifies every written victim byte; records each corrupted run in @r.
  * Returns the count, or -ENOMEM when a victim could not be read back.

@@ -29,7 +29,7 @@ int main(void)
 
 	EXPECT(mkdtemp(dir) != NULL);
 	/* Physical address 0 is never a file block: every victim is created. */
-	EXPECT(victims_create(&vs, dir, 0, 65536, 3 * 65536, 7, 0) == 0);
+	EXPECT(victims_create(&vs, dir, 0, 4096, 65536, 3 * 65536, 7, 0) == 0);
 	EXPECT(vs.n == 3 && vs.hit == -1 && vs.bytes == 3 * 65536);
 	/* Only the victim that gets the pinned block is written; here, all are. */
 	for (i = 0; i < vs.n; i++) {
