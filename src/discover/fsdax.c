@@ -266,16 +266,12 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 	t->dax = verdict != DAX_NOT;
 	t->map_sync = verdict == DAX_SYNC;
 	t->region_async = proof.region_async;
-	if (verdict == DAX_ASYNC)
-		snprintf(t->map_sync_why, sizeof(t->map_sync_why),
-			 "%s %s is asynchronous: the kernel refuses MAP_SYNC (EOPNOTSUPP) by "
-			 "design",
-			 t->nd.provider, t->nd.region);
-	if (verdict == DAX_ASYNC_MAPS_SYNC)
-		snprintf(t->map_sync_why, sizeof(t->map_sync_why),
-			 "%s %s is asynchronous: MAP_SYNC must be refused there, but the "
-			 "kernel maps it",
-			 t->nd.provider, t->nd.region);
+	if (t->region_async && t->dax)
+		snprintf(t->map_sync_why, sizeof(t->map_sync_why), "%s %s is asynchronous: %s",
+			 t->nd.provider, t->nd.region,
+			 verdict == DAX_ASYNC ?
+				 "the kernel refuses MAP_SYNC (EOPNOTSUPP) by design" :
+				 "MAP_SYNC must be refused there, but the kernel maps it");
 	if (!t->dax && o->allow_non_dax)
 		return ZD_PASSED; /* the control run: checks see t->dax */
 	if (!t->dax) {

@@ -72,6 +72,12 @@ static int covers(int fd, size_t len, unsigned long long phys, off_t *where)
 	return 0;
 }
 
+/* Bytes [@from, @to) of @buf to the same place in @fd. */
+static bool write_part(int fd, const unsigned char *buf, size_t from, size_t to)
+{
+	return pwrite(fd, buf + from, to - from, (off_t)from) == (ssize_t)(to - from);
+}
+
 int victims_create(struct victims *vs, const char *dir, unsigned long long phys, size_t span,
 		   size_t unit, size_t cap, uint64_t seed, long long deadline_us)
 {
@@ -123,18 +129,15 @@ int victims_create(struct victims *vs, const char *dir, unsigned long long phys,
 			 * memory (CXL under TCG) the whole victim can take
 			 * longer than the device's delay leaves.
 			 */
-			off_t lo = where & ~(off_t)4095;
-			size_t n = span + (size_t)(where - lo) > unit - (size_t)lo ?
-					   unit - (size_t)lo :
-					   span + (size_t)(where - lo);
+			size_t lo = (size_t)where & ~4095UL, hi = (size_t)where + span;
 
+			if (hi > unit)
+				hi = unit;
 			pattern_fill(buf, unit, v->seed, 0);
-			v->written = pwrite(fd, buf + lo, n, lo) == (ssize_t)n;
+			v->written = write_part(fd, buf, lo, hi);
 			vs->covered_us = now_us();
-			v->written = v->written &&
-				     pwrite(fd, buf, (size_t)lo, 0) == (ssize_t)lo &&
-				     pwrite(fd, buf + lo + n, unit - (size_t)lo - n,
-					    lo + (off_t)n) == (ssize_t)(unit - (size_t)lo - n);
+			v->written = v->written && write_part(fd, buf, 0, lo) &&
+				     write_part(fd, buf, hi, unit);
 			vs->hit = vs->n - 1;
 			vs->hit_off = where;
 		}
