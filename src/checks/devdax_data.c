@@ -75,7 +75,7 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 			result_error(r, "open %s: %s", t->path, strerror(errno));
 		goto out_buf;
 	}
-	err = devmem_map(&m, fd, 0, t->window, true, why, sizeof(why));
+	err = devmem_map(&m, fd, 0, t->window, true, true, why, sizeof(why));
 	if (err) {
 		if (!result_exhausted(r, -err, "cannot map the %llu-byte window", t->window))
 			result_fail(r, "mapping the %llu-byte window: %s", t->window, why);

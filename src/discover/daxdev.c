@@ -91,25 +91,28 @@ const char *daxdev_state_advice(const char *devname, enum daxdev_state state, ch
  * A stable name for the memory behind a device, surviving reboots and
  * renumbering: the uuid libdaxctl reports for its region, else, for a pmem
  * namespace claimed as device-dax, the uuid of that claim's info block.
- * Regions without either (hmem, dynamic CXL ram) leave it empty.
+ * Regions without either (hmem, dynamic CXL ram) leave it empty. And that
+ * namespace's name, empty where libndctl knows none.
  */
-static void region_uuid(struct daxctl_region *region, const char *devname, char out[37])
+static void nd_identity(struct daxctl_region *region, struct daxdev_info *d)
 {
-	struct ndctl_namespace *ns;
+	struct ndctl_namespace *ns = NULL;
 	struct ndctl_ctx *ctx;
 	uuid_t uu;
 
-	out[0] = '\0';
 	daxctl_region_get_uuid(region, uu);
-	if (uuid_is_null(uu) && ndctl_new(&ctx) == 0) {
+	if (ndctl_new(&ctx) == 0) {
 		ndctl_set_log_priority(ctx, 0);
-		ns = daxdev_namespace(ctx, devname);
-		if (ns)
+		ns = daxdev_namespace(ctx, d->devname);
+		if (ns && uuid_is_null(uu))
 			ndctl_dax_get_uuid(ndctl_namespace_get_dax(ns), uu);
+		if (ns)
+			snprintf(d->nd_namespace, sizeof(d->nd_namespace), "%s",
+				 ndctl_namespace_get_devname(ns));
 		ndctl_unref(ctx);
 	}
 	if (!uuid_is_null(uu))
-		uuid_unparse(uu, out);
+		uuid_unparse(uu, d->uuid);
 }
 
 int daxdev_list(struct daxdev_info *out, size_t max)
@@ -142,7 +145,7 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->align = daxctl_dev_get_align(dev);
 			d->state = dev_state(dev);
 			d->mode = daxdev_mode_name(d->state);
-			region_uuid(region, d->devname, d->uuid);
+			nd_identity(region, d);
 			provider_of_dax_region(daxctl_region_get_path(region), &d->provider);
 		}
 	}

@@ -42,6 +42,12 @@ struct daxdev_info {
 	enum daxdev_state state;
 	const char *mode; /* daxdev_mode_name(state) */
 	char uuid[37]; /* the region's (a pmem dax claim's) uuid, "" if it has none */
+	/*
+	 * The pmem namespace whose device-dax claim it is ("namespace0.0"), as
+	 * libndctl (and libpmem2 through it) finds it; "" for memory no nd bus
+	 * provides: CXL RAM regions, hmem.
+	 */
+	char nd_namespace[32];
 	struct provider provider; /* who made its memory (kind unknown if unreadable) */
 };
 

@@ -92,6 +92,7 @@ enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
 	t->size = d->size;
 	t->align = d->align;
 	snprintf(t->uuid, sizeof(t->uuid), "%s", d->uuid);
+	snprintf(t->nd_namespace, sizeof(t->nd_namespace), "%s", d->nd_namespace);
 	if (t->size < 2ULL * t->align) {
 		snprintf(why, len, "%s: %llu bytes, zdcheck needs at least two %lu-byte pages",
 			 path, t->size, t->align);
@@ -348,6 +349,7 @@ int target_restore(struct target *t, bool force, char *why, size_t len)
 		.path = t->journal,
 		.expect = t->saved.length ? &t->saved : NULL,
 		.force = force,
+		.pmem2 = t->nd_namespace[0] != '\0',
 	};
 	sigset_t block, old;
 	int ret;

@@ -68,14 +68,15 @@ static int pm2_map(struct devmem *m, int fd, off_t off, size_t len, bool writabl
 }
 #endif
 
-int devmem_map(struct devmem *m, int fd, off_t off, size_t len, bool writable, char *why,
-	       size_t wlen)
+int devmem_map(struct devmem *m, int fd, off_t off, size_t len, bool writable, bool pmem2,
+	       char *why, size_t wlen)
 {
 	void *p;
 
 	memset(m, 0, sizeof(*m));
 #if HAVE_LIBPMEM2
-	return pm2_map(m, fd, off, len, writable, why, wlen);
+	if (pmem2)
+		return pm2_map(m, fd, off, len, writable, why, wlen);
 #endif
 	p = mmap(NULL, len, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, off);
 	if (p == MAP_FAILED) {

@@ -19,8 +19,13 @@ struct devmem {
 	void *priv; /* struct pmem2_map, config, source */
 };
 
-int devmem_map(struct devmem *m, int fd, off_t off, size_t len, bool writable, char *why,
-	       size_t wlen);
+/*
+ * @pmem2: libpmem2 may map the device. libpmem2 (1.12) looks a device-dax
+ * up among libndctl's namespaces and dereferences NULL when none provides
+ * it (pmem2_device_dax_alignment()): CXL RAM, hmem. Those get mmap.
+ */
+int devmem_map(struct devmem *m, int fd, off_t off, size_t len, bool writable, bool pmem2,
+	       char *why, size_t wlen);
 /* Copies into the window and makes it persistent. */
 void devmem_write(struct devmem *m, size_t off, const void *src, size_t len);
 void devmem_unmap(struct devmem *m);

@@ -371,7 +371,8 @@ bool journal_same(const struct journal_id *a, const struct journal_id *b)
 }
 
 /* Copies the verified journal open at @fd into the mapped window. */
-static int write_back(int fd, int devfd, const struct journal_id *saved, char *why, size_t wlen)
+static int write_back(int fd, int devfd, const struct journal_id *saved, bool pmem2, char *why,
+		      size_t wlen)
 {
 	unsigned char *buf = malloc(CHUNK);
 	struct devmem m;
@@ -381,7 +382,8 @@ static int write_back(int fd, int devfd, const struct journal_id *saved, char *w
 	why[0] = '\0';
 	if (!buf)
 		return snprintf(why, wlen, "%s", strerror(ENOMEM)), -ENOMEM;
-	ret = devmem_map(&m, devfd, (off_t)saved->offset, saved->length, true, why, wlen);
+	ret = devmem_map(&m, devfd, (off_t)saved->offset, saved->length, true, pmem2, why,
+			 wlen);
 	if (!ret && lseek(fd, JOURNAL_HEADER_LEN, SEEK_SET) < 0)
 		ret = -errno;
 	for (done = 0; !ret && done < saved->length; done += CHUNK) {
@@ -439,7 +441,7 @@ int journal_restore(struct journal_restore *jr)
 			snprintf(jr->why, sizeof(jr->why), "restored despite: %s", detail);
 	}
 	if (!ret) {
-		ret = write_back(fd, jr->devfd, &jr->saved, detail, sizeof(detail));
+		ret = write_back(fd, jr->devfd, &jr->saved, jr->pmem2, detail, sizeof(detail));
 		if (ret)
 			snprintf(jr->why, sizeof(jr->why), "%s", detail);
 	}

@@ -72,6 +72,7 @@ struct journal_restore {
 	struct journal_id dev; /* the device as it is now */
 	const struct journal_id *expect; /* the window this run saved; NULL: --restore */
 	bool force; /* restore onto a device whose identity differs */
+	bool pmem2; /* libpmem2 may map the device (devmem_map) */
 	/* out */
 	struct journal_id saved; /* what the journal's header says */
 	uint32_t readback_crc; /* the window read back after writing */

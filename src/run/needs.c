@@ -88,6 +88,12 @@ static bool probe_libpmem2(const struct target *t, char *why, size_t len)
 {
 	if (!HAVE_LIBPMEM2)
 		snprintf(why, len, "zdcheck was built without libpmem2");
+	else if (t && t->kind == TARGET_DEVDAX && !t->nd_namespace[0])
+		/* map/devmem.h: libpmem2 would crash on it. */
+		snprintf(why, len,
+			 "libpmem2 maps device-dax only through its libndctl namespace, and %s "
+			 "has none (no nd bus provides its memory)",
+			 t->devname);
 	return false;
 }
 
