@@ -77,7 +77,7 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res, *sub;
 	unsigned long want = c->flags & CHECK_ALIGN_1G ? 1UL << 30 : PAGE, align;
-	unsigned long long size;
+	unsigned long long size, start;
 	const struct result_value *fault;
 	struct target *at;
 	char how[256] = "";
@@ -103,6 +103,22 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	if (devalign_get(t->devname, &align, &size) || align != want) {
 		result_fail(r, "%s reports alignment %lu after being set to %lu", t->devname,
 			    align, want);
+		goto restore;
+	}
+
+	/*
+	 * dev_dax_validate_align() checks the ranges' lengths, not their
+	 * starts: a CXL window need only be 256 MiB aligned. Faulting would
+	 * map memory outside the device (and 7.x oopses unmapping it), so the
+	 * broken promise is the verdict, untouched.
+	 */
+	if (devalign_unaligned_start(t->devname, want, &start) > 0) {
+		result_fail(r,
+			    "%s accepted %lu alignment, but its memory starts at %#llx, not a "
+			    "multiple of it: a %lu-byte fault would map %#llx, outside the "
+			    "device (not faulted)",
+			    t->devname, want, start, want,
+			    start & ~(unsigned long long)(want - 1));
 		goto restore;
 	}
 

@@ -200,3 +200,33 @@ int devalign_get(const char *devname, unsigned long *align, unsigned long long *
 	daxctl_unref(ctx);
 	return ret;
 }
+
+int devalign_unaligned_start(const char *devname, unsigned long align,
+			     unsigned long long *start)
+{
+	struct daxctl_mapping *mapping;
+	struct daxctl_dev *dev;
+	struct daxctl_ctx *ctx;
+	int ret, found = 0;
+
+	dev = lookup(&ctx, devname, &ret);
+	if (!ctx)
+		return ret;
+	if (!dev) {
+		daxctl_unref(ctx);
+		return -ENODEV;
+	}
+	/* Dynamic regions list their ranges; a static one has its resource only. */
+	*start = daxctl_dev_get_resource(dev);
+	daxctl_mapping_foreach(dev, mapping)
+	{
+		*start = daxctl_mapping_get_start(mapping);
+		if (*start % align)
+			break;
+	}
+	/* 0 or all ones: libdaxctl could not read it. */
+	if (*start && *start != ~0ULL && *start % align)
+		found = 1;
+	daxctl_unref(ctx);
+	return found;
+}
