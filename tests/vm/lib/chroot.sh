@@ -2,8 +2,8 @@
 # shellcheck shell=bash
 #
 # The trixie chroot: newer tools than bookworm has (gcc-14 for the 7.x
-# kernel's modules, QEMU 10 for CXL), from the archive the host's apt
-# already uses, never by changing the host's sources.  Sourced.
+# kernel's modules, QEMU 10 and cxl for CXL), from the archive the host's
+# apt already uses, never by changing the host's sources.  Sourced.
 
 CHROOT_SUITE=trixie
 
@@ -31,4 +31,24 @@ trixie_chroot() {
 in_chroot() {
 	# shellcheck disable=SC2016 # expanded by the inner sh
 	unshare --mount --fork sh -c 'mount -t proc proc "$1/proc" && exec chroot "$@"' sh "$@"
+}
+
+# trixie_install PACKAGE...: the trixie chroot with PACKAGEs installed in it
+# (each once); prints its root.
+trixie_install() {
+	local root p missing=()
+	root=$(trixie_chroot) || exit
+	for p; do
+		[ -e "$root/var/lib/dpkg/info/$p.list" ] || [ -e "$root/var/lib/dpkg/info/$p:amd64.list" ] ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]} in the $CHROOT_SUITE chroot (once)"
+		# shellcheck disable=SC2016 # expanded by the inner sh
+		in_chroot "$root" sh -c 'apt-get update -qq &&
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"' \
+			sh "${missing[@]}" > "$root.install.log" 2>&1 ||
+			die "installing ${missing[*]} in $root failed, see $root.install.log"
+	fi
+	echo "$root"
 }

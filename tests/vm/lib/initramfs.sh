@@ -37,7 +37,6 @@ GUEST_BINARIES=(
 	/usr/sbin/xfs_io:/usr/sbin/xfs_io
 	/usr/sbin/dmsetup:/usr/sbin/dmsetup
 	/usr/bin/daxio:/usr/bin/daxio
-	/usr/bin/cxl:/usr/bin/cxl
 )
 
 cpio_pack() {	# DIR OUT
@@ -92,6 +91,37 @@ initramfs_userland() {
 	_copy_libs "$stage" "$stage"/usr/bin/* "$stage"/usr/sbin/mke2fs \
 		"$stage"/usr/sbin/mkfs.xfs "$stage"/usr/sbin/xfs_io "$stage"/usr/sbin/dmsetup
 	ldconfig -r "$stage" 2>/dev/null || true
+	cpio_pack "$stage" "$out"
+	rm -rf "$stage"
+}
+
+# initramfs_trixie TOOLS OUT: OUT, unless it is there already, the tools
+# TOOLS (PATH:PACKAGE ..., lib/providers.sh P_TRIXIE) from the trixie
+# chroot, at PATH in the guest.  Trixie's binaries want trixie's C library:
+# each is packed under /opt/trixie with the loader and libraries it needs,
+# and PATH is a script running it through that loader.
+initramfs_trixie() {
+	local tools=$1 out=$2 root stage e path pkg lib ld=/usr/lib64/ld-linux-x86-64.so.2
+	local libdir=/usr/lib/x86_64-linux-gnu pkgs=()
+	[ ! -e "$out" ] || return 0
+	for e in $tools; do pkgs+=("${e#*:}"); done
+	root=$(trixie_install "${pkgs[@]}") || exit
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-trixie.XXXXXX")
+	mkdir -p "$stage/opt/trixie/lib" "$stage/opt/trixie/bin"
+	cp -L "$root$ld" "$stage/opt/trixie/lib/"
+	for e in $tools; do
+		path=${e%%:*} pkg=${e#*:}
+		[ -x "$root$path" ] || die "trixie's $pkg has no $path"
+		cp "$root$path" "$stage/opt/trixie/bin/"
+		for lib in $("$root$ld" --library-path "$root$libdir" --list "$root$path" |
+			awk '$2 == "=>" && $3 ~ /^\// {print $3}'); do
+			cp -L "$lib" "$stage/opt/trixie/lib/"
+		done
+		mkdir -p "$stage$(dirname "$path")"
+		printf '#!/bin/sh\nexec /opt/trixie/lib/%s --library-path /opt/trixie/lib --argv0 %s /opt/trixie/bin/%s "$@"\n' \
+			"${ld##*/}" "${path##*/}" "${path##*/}" > "$stage$path"
+		chmod 0755 "$stage$path"
+	done
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }

@@ -49,7 +49,7 @@ matrix_run() {
 # cannot be booted, only the reason.
 # shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
 _matrix_boots() {
-	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p why userland
+	local r=$1 res=$OUTDIR/$1 c d initrd=$work/initrd-$1 k p why userland parts
 	k=$(run_kernel "$r") p=$(run_provider "$r")
 	kernel_prepare "$k"
 	rm -rf "$res" && mkdir -p "$res"
@@ -68,7 +68,12 @@ _matrix_boots() {
 	initramfs_userland_for "${K_ARCH[$k]}" "$userland"
 	initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
 	initramfs_config "$work/config.cpio" "$r"
-	cat "$userland" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio" > "$initrd"
+	parts=("$userland" "${K_CACHE[$k]}/modules.cpio" "$work/config.cpio")
+	if [ -n "${P_TRIXIE[$p]:-}" ]; then
+		initramfs_trixie "${P_TRIXIE[$p]}" "$work/trixie-$p.cpio"
+		parts+=("$work/trixie-$p.cpio")
+	fi
+	cat "${parts[@]}" > "$initrd"
 	log "$r: booting ${K_REL[$k]} (${K_ARCH[$k]}, ${K_KIND[$k]}) on ${P_DESC[$p]}"
 	guest_boot "$r" "$res" "$initrd"
 	[ "$VM_MODE" = shell ] && return 0
