@@ -129,14 +129,22 @@ static bool libcxl_reads(const char *sysfs)
 	return !strcmp(sysfs, "/sys");
 }
 
+/* A CXL region as libcxl found it, with its memory devices. */
+static void set_cxl_found(struct provider *out, const struct zd_cxl_region *r)
+{
+	set(out, PROVIDER_CXL, r->name);
+	fmt(out->memdevs, sizeof(out->memdevs), "%s", r->memdevs);
+}
+
 /* CXL region @region, with the memory devices libcxl finds behind it. */
 static void set_cxl(struct provider *out, const char *sysfs, const char *region)
 {
 	struct zd_cxl_region r;
 
-	set(out, PROVIDER_CXL, region);
 	if (libcxl_reads(sysfs) && !zd_cxl_region_find(region, 0, &r))
-		fmt(out->memdevs, sizeof(out->memdevs), "%s", r.memdevs);
+		set_cxl_found(out, &r);
+	else
+		set(out, PROVIDER_CXL, region);
 }
 
 /*
@@ -166,8 +174,7 @@ static void cxl_region_of(const char *sysfs, const char *ndregion_dir, const cha
 	if (attr(ndregion_dir, "resource", want, sizeof(want))) {
 		if (libcxl_reads(sysfs) &&
 		    !zd_cxl_region_find(NULL, strtoull(want, NULL, 0), &r)) {
-			set(out, PROVIDER_CXL, r.name);
-			fmt(out->memdevs, sizeof(out->memdevs), "%s", r.memdevs);
+			set_cxl_found(out, &r);
 			return;
 		}
 		d = opendir(dir);
