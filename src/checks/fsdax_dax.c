@@ -96,7 +96,7 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 		result_fail(r,
 			    "MAP_SYNC mapped a file on %s %s, whose bus is asynchronous: its "
 			    "DAX device must refuse MAP_SYNC (EOPNOTSUPP)",
-			    t->nd.provider, t->nd.region);
+			    t->nd.at.provider, t->nd.at.region);
 		goto out;
 	}
 
@@ -151,13 +151,13 @@ void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx)
 	unsigned char *map;
 	int fd, err, ret;
 
-	if (!nd->region[0]) {
+	if (!nd->at.region[0]) {
 		result_skip(r, "nothing to compare the page frames with: %s", t->nd_why);
 		return;
 	}
 	result_evidence(
 		r, "%s %s (%s, %s of %s): physical 0x%llx-0x%llx from its resource and size",
-		nd->provider, nd->region, nd->bus, nd->disk, nd->device, nd->start,
+		nd->at.provider, nd->at.region, nd->at.bus, nd->disk, nd->device, nd->start,
 		nd->start + nd->size);
 	snprintf(file, sizeof(file), "%s/pfn-in-region", ctx->dir);
 	fd = work_file(file, r);
@@ -194,7 +194,7 @@ void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx)
 		result_fail(r,
 			    "page %zu of the file is mapped at frame 0x%llx, outside %s "
 			    "[0x%llx-0x%llx)%s",
-			    seen.out_page, seen.out_pfn, nd->region, nd->start,
+			    seen.out_page, seen.out_pfn, nd->at.region, nd->start,
 			    nd->start + nd->size,
 			    t->dax ? "" : " (control run with --allow-non-dax)");
 		break;

@@ -100,7 +100,7 @@ static void witness_frames(const struct target *t, int fd, size_t len, struct da
 	void *map;
 	int ret;
 
-	if (!nd->region[0]) {
+	if (!nd->at.region[0]) {
 		snprintf(p->witness, sizeof(p->witness), "page frame witness unavailable: %s",
 			 t->nd_why);
 		return;
@@ -125,7 +125,7 @@ static void witness_frames(const struct target *t, int fd, size_t len, struct da
 		 seen.verdict == PFN_INSIDE ? "inside" :
 		 seen.verdict == PFN_HIDDEN ? "unavailable for" :
 					      "not inside",
-		 nd->provider, nd->region, nd->start, nd->start + nd->size, seen_text,
+		 nd->at.provider, nd->at.region, nd->start, nd->start + nd->size, seen_text,
 		 p->frames_in_region && !p->region_async ?
 			 ", but that bus is synchronous: MAP_SYNC must map there" :
 			 "");
@@ -142,7 +142,7 @@ static int probe_dax(const struct target *t, struct dax_proof *proof)
 	if (fd < 0)
 		return -errno;
 	ret = ftruncate(fd, 2 << 20) ? -errno : dax_prove_file(fd, 2 << 20, proof);
-	proof->region_async = t->nd.region[0] && nd_region_async(&t->nd);
+	proof->region_async = t->nd.at.region[0] && nd_region_async(&t->nd);
 	if (!ret && proof->statx_dax && proof->map_sync_err == EOPNOTSUPP)
 		witness_frames(t, fd, 2 << 20, proof);
 	close(fd);
@@ -268,7 +268,7 @@ enum zd_outcome fsdax_target_open(struct target *t, const char *user_path,
 	t->region_async = proof.region_async;
 	if (t->region_async && t->dax)
 		snprintf(t->map_sync_why, sizeof(t->map_sync_why), "%s %s is asynchronous: %s",
-			 t->nd.provider, t->nd.region,
+			 t->nd.at.provider, t->nd.at.region,
 			 verdict == DAX_ASYNC ?
 				 "the kernel refuses MAP_SYNC (EOPNOTSUPP) by design" :
 				 "MAP_SYNC must be refused there, but the kernel maps it");

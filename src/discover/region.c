@@ -37,7 +37,7 @@ int nd_region_of_bdev(const char *sysfs, unsigned int major, unsigned int minor,
 		      struct nd_region_info *ri, char *why, size_t len)
 {
 	char root[PATH_MAX], link[PATH_MAX + 32], real[PATH_MAX];
-	struct nd_ancestors nd;
+	struct nd_ancestors *nd = &ri->at;
 	int ret;
 
 	memset(ri, 0, sizeof(*ri));
@@ -49,29 +49,28 @@ int nd_region_of_bdev(const char *sysfs, unsigned int major, unsigned int minor,
 		return ret == -ENOENT ? -ENODEV : ret;
 	}
 	/* A partition's path goes on below its whole disk: "DEVICE/block/DISK/PART". */
-	if (nd_ancestors_of(root, real, &nd) ||
-	    sscanf(real + strlen(nd.region_dir), "/%31[^/]/block/%31[^/]", ri->device,
+	if (nd_ancestors_of(root, real, nd) ||
+	    sscanf(real + strlen(nd->region_dir), "/%31[^/]/block/%31[^/]", ri->device,
 		   ri->disk) != 2) {
 		snprintf(why, len, "device %u:%u is no pmem disk of an nd region (%s)", major,
 			 minor, real);
+		memset(ri, 0, sizeof(*ri));
 		return -ENODEV;
 	}
-	ret = read_number(nd.region_dir, "resource", &ri->start);
+	ret = read_number(nd->region_dir, "resource", &ri->start);
 	if (!ret)
-		ret = read_number(nd.region_dir, "size", &ri->size);
+		ret = read_number(nd->region_dir, "size", &ri->size);
 	if (ret) {
-		snprintf(why, len, "%s: cannot read its resource and size: %s%s", nd.region,
+		snprintf(why, len, "%s: cannot read its resource and size: %s%s", nd->region,
 			 strerror(-ret), ret == -EACCES ? " (root only)" : "");
+		memset(ri, 0, sizeof(*ri));
 		return ret;
 	}
-	snprintf(ri->region, sizeof(ri->region), "%s", nd.region);
-	snprintf(ri->bus, sizeof(ri->bus), "%s", nd.bus);
-	snprintf(ri->provider, sizeof(ri->provider), "%s", nd.provider);
 	return 0;
 }
 
 bool nd_region_async(const struct nd_region_info *ri)
 {
 	/* virtio_pmem's regions are ND_REGION_ASYNC; no sysfs attribute says so. */
-	return provider_kind_of_bus(ri->provider) == PROVIDER_VIRTIO_PMEM;
+	return provider_kind_of_bus(ri->at.provider) == PROVIDER_VIRTIO_PMEM;
 }

@@ -5,13 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "discover/provider.h"
+
 /* The nd region whose memory a pmem disk exposes, as sysfs shows it. */
 struct nd_region_info {
+	struct nd_ancestors at; /* its region and bus (at.region "" when none was found) */
 	char disk[32]; /* "pmem0" (the whole disk, also for a partition) */
 	char device[32]; /* the region's device that made the disk: "namespace0.0", "pfn0.0" */
-	char region[32]; /* "region0"; "" when none was found */
-	char bus[32]; /* "ndbus0" */
-	char provider[64]; /* the bus's provider: "ACPI.NFIT", "e820", "virtio-pmem" */
 	unsigned long long start, size; /* the region's physical memory, in bytes */
 };
 

@@ -64,8 +64,8 @@ json_object *report_json_target(const struct target *t)
 		json_object_object_add(o, "inode_flag", json_object_new_boolean(t->inode_flag));
 		json_object_object_add(o, "map_sync", json_object_new_boolean(t->map_sync));
 		add_str(o, "map_sync_why", t->map_sync_why[0] ? t->map_sync_why : NULL);
-		add_str(o, "region", t->nd.region[0] ? t->nd.region : NULL);
-		add_str(o, "provider", t->nd.region[0] ? t->nd.provider : NULL);
+		add_str(o, "region", t->nd.at.region[0] ? t->nd.at.region : NULL);
+		add_str(o, "provider", t->nd.at.region[0] ? t->nd.at.provider : NULL);
 		add_str(o, "workdir", t->workdir);
 	} else {
 		add_str(o, "kind", "devdax");

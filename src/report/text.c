@@ -19,8 +19,8 @@ static void text_begin(struct report *rp)
 		zd_features(), u.release, rp->run->opt->seed);
 	/* DAX whose region refuses MAP_SYNC: the pin checks map without it. */
 	if (t && t->kind == TARGET_FSDAX && t->dax && !t->map_sync)
-		snprintf(sync, sizeof(sync), ", no MAP_SYNC (%s %s)", t->nd.provider,
-			 t->nd.region);
+		snprintf(sync, sizeof(sync), ", no MAP_SYNC (%s %s)", t->nd.at.provider,
+			 t->nd.at.region);
 	if (t && t->kind == TARGET_FSDAX)
 		fprintf(rp->out, "target: %s (%s on %s, dax=%s%s%s), work dir %s\n", t->path,
 			t->mnt.fstype, t->mnt.source, dax_mode_name(t->mnt.dax),

@@ -112,38 +112,38 @@ static void test_lookup(void)
 	char why[256] = "";
 
 	EXPECT(nd_region_of_bdev(root, 259, 0, &ri, why, sizeof(why)) == 0);
-	EXPECT_STR(ri.region, "region0");
+	EXPECT_STR(ri.at.region, "region0");
 	EXPECT_STR(ri.device, "pfn0.0");
 	EXPECT_STR(ri.disk, "pmem0");
-	EXPECT_STR(ri.bus, "ndbus0");
-	EXPECT_STR(ri.provider, "virtio-pmem");
+	EXPECT_STR(ri.at.bus, "ndbus0");
+	EXPECT_STR(ri.at.provider, "virtio-pmem");
 	EXPECT(ri.start == 0x100000000ULL && ri.size == 1ULL << 30);
 	EXPECT(nd_region_async(&ri));
 
 	/* A partition belongs to its whole disk's region. */
 	EXPECT(nd_region_of_bdev(root, 259, 5, &ri, why, sizeof(why)) == 0);
-	EXPECT_STR(ri.region, "region3");
+	EXPECT_STR(ri.at.region, "region3");
 	EXPECT_STR(ri.device, "namespace3.0");
 	EXPECT_STR(ri.disk, "pmem3");
-	EXPECT_STR(ri.provider, "ACPI.NFIT");
+	EXPECT_STR(ri.at.provider, "ACPI.NFIT");
 	EXPECT(ri.start == 0x240000000ULL && ri.size == 3ULL << 30);
 	EXPECT(!nd_region_async(&ri));
 
 	EXPECT(nd_region_of_bdev(root, 259, 6, &ri, why, sizeof(why)) == -ENOENT);
-	EXPECT(ri.region[0] == '\0');
+	EXPECT(ri.at.region[0] == '\0');
 	EXPECT_STR(why,
 		   "region4: cannot read its resource and size: No such file or directory");
 
 	EXPECT(nd_region_of_bdev(root, 253, 0, &ri, why, sizeof(why)) == -ENODEV);
-	EXPECT(ri.region[0] == '\0' && strstr(why, "253:0 is no pmem disk of an nd region"));
+	EXPECT(ri.at.region[0] == '\0' && strstr(why, "253:0 is no pmem disk of an nd region"));
 	EXPECT(nd_region_of_bdev(root, 7, 0, &ri, why, sizeof(why)) == -ENODEV);
 	EXPECT(nd_region_of_bdev(root, 259, 9, &ri, why, sizeof(why)) == -ENODEV);
-	EXPECT(ri.region[0] == '\0' && strstr(why, "259:9 is no pmem disk of an nd region"));
+	EXPECT(ri.at.region[0] == '\0' && strstr(why, "259:9 is no pmem disk of an nd region"));
 	EXPECT(nd_region_of_bdev(root, 259, 7, &ri, why, sizeof(why)) == -ENODEV);
-	EXPECT(ri.region[0] == '\0' && strstr(why, "259:7 is no pmem disk of an nd region"));
+	EXPECT(ri.at.region[0] == '\0' && strstr(why, "259:7 is no pmem disk of an nd region"));
 	/* tmpfs: an anonymous device with no sysfs entry. */
 	EXPECT(nd_region_of_bdev(root, 0, 45, &ri, why, sizeof(why)) == -ENODEV);
-	EXPECT(ri.region[0] == '\0' && strstr(why, "0:45 is no block device"));
+	EXPECT(ri.at.region[0] == '\0' && strstr(why, "0:45 is no block device"));
 }
 
 int main(void)
