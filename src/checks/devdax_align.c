@@ -132,6 +132,8 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	*at = *t;
 	at->align = align;
 	at->size = size;
+	/* A namespace claimed afresh puts its data at another offset. */
+	devalign_first_range(t->devname, &at->phys, &at->phys_len);
 	at->window = size < t->window ? size : t->window;
 	for (i = 0; i < zd_checks.n; i++) {
 		if (!check_repeated_at_align(&zd_checks.rows[i]))

@@ -127,7 +127,8 @@ static const struct check rows[] = {
 			   "MAP_PRIVATE (read-only, no data touched)",
 		.target = TARGET_DEVDAX,
 		.expect = "aligned MAP_SHARED mapping reads, its fault served at the alignment "
-			  "(seen as root through dynamic debug); MAP_PRIVATE and a length "
+			  "(seen as root through dynamic debug) from the device's own first "
+			  "page frames (as root, through pagemap); MAP_PRIVATE and a length "
 			  "that is not a multiple of the alignment fail with EINVAL",
 		.timeout_s = 30,
 		.guards = "drivers/dax/device.c check_vma() and dax_get_unmapped_area()",

@@ -115,6 +115,23 @@ static void nd_identity(struct daxctl_region *region, struct daxdev_info *d)
 		uuid_unparse(uu, d->uuid);
 }
 
+void daxdev_first_range(struct daxctl_dev *dev, unsigned long long *phys,
+			unsigned long long *len)
+{
+	struct daxctl_mapping *mapping = daxctl_mapping_get_first(dev);
+
+	if (mapping) {
+		*phys = daxctl_mapping_get_start(mapping);
+		*len = daxctl_mapping_get_size(mapping);
+	} else {
+		*phys = daxctl_dev_get_resource(dev);
+		*len = daxctl_dev_get_size(dev);
+	}
+	/* All ones: libdaxctl could not read it. */
+	if (*phys == ~0ULL || !*len)
+		*phys = *len = 0;
+}
+
 int daxdev_list(struct daxdev_info *out, size_t max)
 {
 	struct daxctl_region *region;
@@ -143,6 +160,7 @@ int daxdev_list(struct daxdev_info *out, size_t max)
 			d->minor = daxctl_dev_get_minor(dev);
 			d->size = daxctl_dev_get_size(dev);
 			d->align = daxctl_dev_get_align(dev);
+			daxdev_first_range(dev, &d->phys, &d->phys_len);
 			d->state = dev_state(dev);
 			d->mode = daxdev_mode_name(d->state);
 			nd_identity(region, d);

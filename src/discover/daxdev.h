@@ -49,6 +49,12 @@ struct daxdev_info {
 	 */
 	char nd_namespace[32];
 	struct provider provider; /* who made its memory (kind unknown if unreadable) */
+	/*
+	 * Its first range of physical memory, where offset 0 maps (libdaxctl:
+	 * the first mapping, else the device's resource, which is root's
+	 * alone): 0 when unreadable.
+	 */
+	unsigned long long phys, phys_len;
 };
 
 /* Returns the number of devices found (0 when there are none), or -errno. */
@@ -62,6 +68,9 @@ struct ndctl_namespace;
 /* Device @name (dax0.0) in one region, or in any region of @ctx; NULL if absent. */
 struct daxctl_dev *daxdev_in_region(struct daxctl_region *region, const char *name);
 struct daxctl_dev *daxdev_find(struct daxctl_ctx *ctx, const char *name);
+/* daxdev_info.phys and phys_len of @dev. */
+void daxdev_first_range(struct daxctl_dev *dev, unsigned long long *phys,
+			unsigned long long *len);
 /* The pmem namespace whose device-dax claim provides @devname, or NULL. */
 struct ndctl_namespace *daxdev_namespace(struct ndctl_ctx *ctx, const char *devname);
 

@@ -93,6 +93,8 @@ enum zd_outcome devdax_target_open(struct target *t, const char *user_path,
 	t->align = d->align;
 	snprintf(t->uuid, sizeof(t->uuid), "%s", d->uuid);
 	snprintf(t->nd_namespace, sizeof(t->nd_namespace), "%s", d->nd_namespace);
+	t->phys = d->phys;
+	t->phys_len = d->phys_len;
 	if (t->size < 2ULL * t->align) {
 		snprintf(why, len, "%s: %llu bytes, zdcheck needs at least two %lu-byte pages",
 			 path, t->size, t->align);

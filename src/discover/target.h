@@ -63,6 +63,7 @@ struct target {
 	char uuid[JOURNAL_UUID_LEN]; /* stable id of its memory, "" if none */
 	/* libndctl's namespace of it; "" if none, and then libpmem2 cannot map it */
 	char nd_namespace[32];
+	unsigned long long phys, phys_len; /* its first range of memory, 0 if unknown */
 	int lock_fd; /* held for the whole run: one zdcheck per device */
 	unsigned long long window; /* checks write only in [0, window) */
 	bool destructive; /* --destructive: nothing saved, teardown allowed */

@@ -201,6 +201,22 @@ int devalign_get(const char *devname, unsigned long *align, unsigned long long *
 	return ret;
 }
 
+int devalign_first_range(const char *devname, unsigned long long *phys, unsigned long long *len)
+{
+	struct daxctl_dev *dev;
+	struct daxctl_ctx *ctx;
+	int ret;
+
+	*phys = *len = 0;
+	dev = lookup(&ctx, devname, &ret);
+	if (!ctx)
+		return ret;
+	if (dev)
+		daxdev_first_range(dev, phys, len);
+	daxctl_unref(ctx);
+	return dev ? 0 : -ENODEV;
+}
+
 int devalign_unaligned_start(const char *devname, unsigned long align,
 			     unsigned long long *start)
 {

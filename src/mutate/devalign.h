@@ -13,6 +13,9 @@
 int devalign_set(const char *devname, unsigned long align, char *how, size_t len);
 /* The enabled device's alignment and size; -ENODEV when it is not there. */
 int devalign_get(const char *devname, unsigned long *align, unsigned long long *size);
+/* Its first range of memory as daxdev_first_range() reads it; -ENODEV. */
+int devalign_first_range(const char *devname, unsigned long long *phys,
+			 unsigned long long *len);
 /*
  * The start of the first range of @devname's memory that is not a
  * multiple of @align: 1 with *@start set, 0 when every start is (or the
