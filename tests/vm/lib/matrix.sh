@@ -73,10 +73,15 @@ _matrix_boots() {
 		initramfs_trixie "${P_TRIXIE[$p]}" "$work/trixie-$p.cpio"
 		parts+=("$work/trixie-$p.cpio")
 	fi
+	if [ "$VM_MODE" = bench ]; then
+		bench_part "$work/bench.cpio"
+		parts+=("$work/bench.cpio")
+	fi
 	cat "${parts[@]}" > "$initrd"
 	log "$r: booting ${K_REL[$k]} (${K_ARCH[$k]}, ${K_KIND[$k]}) on ${P_DESC[$p]}"
 	guest_boot "$r" "$res" "$initrd"
-	[ "$VM_MODE" = shell ] && return 0
+	# --shell, --bench: the one boot.
+	[ "$VM_MODE" = run ] || return 0
 	for c in "${ALONE[@]}"; do
 		_selected "$c" || continue
 		d=$res/alone-${c##*/}
