@@ -133,17 +133,17 @@ guest_run() {
 		# After the PCI devices above: QEMU plugs a device without a
 		# bus into the last bus made, which for cxl is its host bridge.
 		"${PROVIDER_ARGS[@]}")
-	local rc=0
+	local rc=0 limit=$((VM_TIMEOUT * ${P_TIME[$p]:-1}))
 	t0=$(date +%s%N)
 	if [ "$VM_MODE" = shell ]; then
 		log "$run: shell on the console; power the guest off, or Ctrl-a x"
 		"${qemu[@]}" -serial mon:stdio || rc=$?
 	else
-		timeout -k 10 "$VM_TIMEOUT" "${qemu[@]}" \
+		timeout -k 10 "$limit" "${qemu[@]}" \
 			-chardev "file,id=con,path=$res/console.log" -serial chardev:con \
 			</dev/null || rc=$?
 	fi
-	echo "$rc $((($(date +%s%N) - t0) / 1000000)) $VM_TIMEOUT" > "$res/boot"
+	echo "$rc $((($(date +%s%N) - t0) / 1000000)) $limit" > "$res/boot"
 	rm -rf "$scratch"
 }
 
