@@ -66,14 +66,15 @@ int kmsg_parse(const char *raw, size_t len, struct kmsg_record *rec)
 	return 0;
 }
 
-static bool contains(const char *s, size_t n, const char *pat)
+/* The position of @pat in @s (@n bytes), or NULL. */
+static const char *find(const char *s, size_t n, const char *pat)
 {
 	size_t m = strlen(pat);
 
 	for (; n >= m; s++, n--)
 		if (!memcmp(s, pat, m))
-			return true;
-	return false;
+			return s;
+	return NULL;
 }
 
 bool kmsg_is_bad(const struct kmsg_record *rec)
@@ -83,7 +84,7 @@ bool kmsg_is_bad(const struct kmsg_record *rec)
 	if (rec->facility != 0) /* LOG_KERN */
 		return false;
 	for (i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++)
-		if (contains(rec->msg, rec->len, bad_patterns[i]))
+		if (find(rec->msg, rec->len, bad_patterns[i]))
 			return true;
 	return false;
 }
@@ -130,16 +131,50 @@ void kmsg_mark(struct kmsg *k, const char *fmt, ...)
 	close(fd);
 }
 
+int kmsg_task(const char *msg, size_t len, char *comm, size_t clen)
+{
+	char text[1100], *p, *q;
+	int pid = 0;
+
+	comm[0] = '\0';
+	snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
+		 msg);
+	if ((p = strstr(text, "PID: "))) {
+		pid = atoi(p + 5);
+		if ((q = strstr(p, " Comm: ")))
+			snprintf(comm, clen, "%.*s", (int)strcspn(q + 7, " "), q + 7);
+	} else if ((p = strstr(text, " blocked for more than")) &&
+		   !strncmp(text, "INFO: task ", 11)) {
+		/* A comm may hold a colon: the pid follows the last one. */
+		*p = '\0';
+		q = strrchr(text, ':');
+		if (q && q > text + 11) {
+			pid = atoi(q + 1);
+			snprintf(comm, clen, "%.*s", (int)(q - text - 11), text + 11);
+		}
+	}
+	return pid > 0 ? pid : 0;
+}
+
 void kmsg_attach(struct result *r, const char *raw, size_t len)
 {
 	struct kmsg_record rec;
-	char line[1100];
+	char line[1100], comm[24];
+	int pid;
 
 	if (kmsg_parse(raw, len, &rec) || rec.facility != 0)
 		return;
 	snprintf(line, sizeof(line), "[%5llu.%06llu] %.*s", rec.ts_us / 1000000,
 		 rec.ts_us % 1000000, (int)(rec.len > 1024 ? 1024 : rec.len), rec.msg);
 	result_klog(r, line, kmsg_is_bad(&rec));
+	/* The first bad splat's task: a WARNING names its pid, its CPU line the comm. */
+	if (!r->klog_bad || r->klog_comm[0])
+		return;
+	pid = kmsg_task(rec.msg, rec.len, comm, sizeof(comm));
+	if (pid && (!r->klog_pid || r->klog_pid == pid)) {
+		r->klog_pid = pid;
+		snprintf(r->klog_comm, sizeof(r->klog_comm), "%s", comm);
+	}
 }
 
 void kmsg_collect(struct kmsg *k, struct result *r)

@@ -20,7 +20,17 @@ struct kmsg_record {
 int kmsg_parse(const char *raw, size_t len, struct kmsg_record *rec);
 /* A kernel-facility record that says the kernel misbehaved. */
 bool kmsg_is_bad(const struct kmsg_record *rec);
-/* Adds one raw record to @r when it comes from the kernel. */
+/*
+ * The task a record names, as the kernel prints it in a splat: "... PID: 412
+ * Comm: zdcheck ..." (the CPU line of a WARN, BUG or Oops), "WARNING: CPU: 1
+ * PID: 412 at ...", "INFO: task zdcheck:512 blocked for ...". Returns the
+ * pid and fills @comm ("" when the record gives none), or 0.
+ */
+int kmsg_task(const char *msg, size_t len, char *comm, size_t clen);
+/*
+ * Adds one raw record to @r when it comes from the kernel; from the first
+ * bad one on, the first task named goes to r->klog_pid and klog_comm.
+ */
 void kmsg_attach(struct result *r, const char *raw, size_t len);
 
 struct kmsg {

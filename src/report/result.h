@@ -42,6 +42,13 @@ struct result {
 	char klog[RESULT_TEXT]; /* kernel records seen during the check */
 	unsigned int klog_bad; /* how many of them were classified bad */
 	char klog_first_bad[256];
+	/*
+	 * The task the kernel names in the first bad record's splat (its
+	 * "PID: N Comm: C", a WARNING's "PID: N", a hung task's "C:N"): 0
+	 * when it names none.
+	 */
+	int klog_pid;
+	char klog_comm[24];
 	int pid; /* the check's child, for the report */
 	bool returned; /* the check's function returned: its process is exiting */
 	/*

@@ -181,6 +181,9 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	if (res->klog_bad && run->opt->no_kmsg_verdict)
 		result_evidence(res, "kernel log: %s (not judged: --no-kmsg-verdict)",
 				res->klog_first_bad);
+	else if (res->klog_bad && res->klog_pid)
+		result_fail(res, "kernel log: %s (task %d%s%s)", res->klog_first_bad,
+			    res->klog_pid, res->klog_comm[0] ? " " : "", res->klog_comm);
 	else if (res->klog_bad)
 		result_fail(res, "kernel log: %s", res->klog_first_bad);
 	kmsg_mark(&run->kmsg, "zdcheck: end %s: %s", c->name, status_name(res->status));

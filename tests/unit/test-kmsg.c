@@ -52,11 +52,42 @@ static void test_parse(void)
 	EXPECT(kmsg_parse("4,x,1,-;msg", 11, &rec) != 0);
 }
 
+/* The task a splat names, in the forms the kernel prints. */
+static void test_task(void)
+{
+	static const struct {
+		const char *msg, *comm;
+		int pid;
+	} cases[] = {
+		{ "WARNING: CPU: 1 PID: 412 at fs/dax.c:385 dax_insert_entry+0x2b5/0x300", "",
+		  412 },
+		{ "CPU: 1 PID: 412 Comm: zdcheck Not tainted 6.1.0-27-amd64 #1", "zdcheck",
+		  412 },
+		{ "CPU: 0 UID: 0 PID: 56 Comm: kworker/0:2 Not tainted 6.12.118+deb12-amd64",
+		  "kworker/0:2", 56 },
+		{ "INFO: task zdcheck:512 blocked for more than 120 seconds.", "zdcheck", 512 },
+		{ "INFO: task kworker/u4:2:77 blocked for more than 120 seconds.",
+		  "kworker/u4:2", 77 },
+		{ "RIP: 0010:free_zone_device_folio+0x21/0xa0", "", 0 },
+		{ "INFO: task :5 blocked for more than 1 seconds.", "", 0 },
+	};
+	char comm[24];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int pid = kmsg_task(cases[i].msg, strlen(cases[i].msg), comm, sizeof(comm));
+
+		EXPECT(pid == cases[i].pid);
+		EXPECT_STR(comm, cases[i].comm);
+	}
+}
+
 int main(void)
 {
 	struct result *r = calloc(1, sizeof(*r));
 
 	test_parse();
+	test_task();
 
 	feed("warn-splat.kmsg", r);
 	/* 15 kernel records kept (the user marker is not), 2 of them bad. */
@@ -66,18 +97,25 @@ int main(void)
 	EXPECT(strstr(r->klog, "end trace"));
 	EXPECT(!strstr(r->klog, "zdcheck: begin"));
 	EXPECT(strstr(r->klog, "[  112.233447] WARNING:"));
+	/* The WARNING names the pid, its CPU line the comm. */
+	EXPECT(r->klog_pid == 412);
+	EXPECT_STR(r->klog_comm, "zdcheck");
 
 	result_init(r);
 	feed("hung-task.kmsg", r);
 	EXPECT(r->klog_bad == 2);
 	EXPECT(strstr(r->klog_first_bad, "INFO: task zdcheck:512 blocked for more than 120"));
 	EXPECT(strstr(r->klog, "dax_break_layout_final"));
+	EXPECT(r->klog_pid == 512);
+	EXPECT_STR(r->klog_comm, "zdcheck");
 
 	result_init(r);
 	feed("oops.kmsg", r);
 	EXPECT(r->klog_bad == 2);
 	EXPECT(strstr(r->klog_first_bad, "BUG: kernel NULL pointer dereference"));
 	EXPECT(strstr(r->klog, "Oops: 0000"));
+	EXPECT(r->klog_pid == 56);
+	EXPECT_STR(r->klog_comm, "kworker/0:2");
 
 	result_init(r);
 	feed("user-lines.kmsg", r);
@@ -85,6 +123,7 @@ int main(void)
 	EXPECT(!strstr(r->klog, "user-space message"));
 	EXPECT(!strstr(r->klog, "SUBSYSTEM"));
 	EXPECT(strstr(r->klog, "null_blk: disk nullb0 created"));
+	EXPECT(r->klog_pid == 0);
 
 	free(r);
 	return unit_done();
