@@ -139,7 +139,11 @@ int kmsg_task(const char *msg, size_t len, char *comm, size_t clen)
 	comm[0] = '\0';
 	snprintf(text, sizeof(text), "%.*s", (int)(len < sizeof(text) ? len : sizeof(text) - 1),
 		 msg);
-	if ((p = strstr(text, "PID: "))) {
+	if ((p = strstr(text, ", CPU#")) && (p = strstr(p, ": ")) && (q = strrchr(p, '/'))) {
+		/* 7.x's WARNING: "... at f+0x7b/0xd0 [mod], CPU#1: zdcheck/198". */
+		pid = atoi(q + 1);
+		snprintf(comm, clen, "%.*s", (int)(q - p - 2), p + 2);
+	} else if ((p = strstr(text, "PID: "))) {
 		pid = atoi(p + 5);
 		if ((q = strstr(p, " Comm: ")))
 			snprintf(comm, clen, "%.*s", (int)strcspn(q + 7, " "), q + 7);

@@ -23,8 +23,9 @@ bool kmsg_is_bad(const struct kmsg_record *rec);
 /*
  * The task a record names, as the kernel prints it in a splat: "... PID: 412
  * Comm: zdcheck ..." (the CPU line of a WARN, BUG or Oops), "WARNING: CPU: 1
- * PID: 412 at ...", "INFO: task zdcheck:512 blocked for ...". Returns the
- * pid and fills @comm ("" when the record gives none), or 0.
+ * PID: 412 at ..." (7.x: "WARNING: ... at f+0x7b/0xd0, CPU#1: zdcheck/412"),
+ * "INFO: task zdcheck:512 blocked for ...". Returns the pid and fills @comm
+ * ("" when the record gives none), or 0.
  */
 int kmsg_task(const char *msg, size_t len, char *comm, size_t clen);
 /*
