@@ -76,9 +76,9 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res, *sub;
-	unsigned long want = c->flags & CHECK_ALIGN_1G ? 1UL << 30 : PAGE, align;
-	unsigned long long size, start;
+	unsigned long want = c->flags & CHECK_ALIGN_1G ? 1UL << 30 : PAGE;
 	const struct result_value *fault;
+	struct devalign_info now;
 	struct target *at;
 	char how[256] = "";
 	unsigned int passed = 0;
@@ -89,7 +89,7 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	result_step(r, "reconfigure %s to %lu alignment", t->devname, want);
 	ret = devalign_set(t->devname, want, how, sizeof(how));
 	if (ret) {
-		if (devalign_get(t->devname, &align, &size) || align != t->align)
+		if (devalign_get(t->devname, &now) || now.align != t->align)
 			result_fail(r,
 				    "%s did not come back at %lu alignment after a refused "
 				    "change to %lu: %s",
@@ -100,9 +100,9 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 		return;
 	}
 	result_evidence(r, "reconfigured through %s", how);
-	if (devalign_get(t->devname, &align, &size) || align != want) {
+	if (devalign_get(t->devname, &now) || now.align != want) {
 		result_fail(r, "%s reports alignment %lu after being set to %lu", t->devname,
-			    align, want);
+			    now.align, want);
 		goto restore;
 	}
 
@@ -112,13 +112,13 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 	 * map memory outside the device (and 7.x oopses unmapping it), so the
 	 * broken promise is the verdict, untouched.
 	 */
-	if (devalign_unaligned_start(t->devname, want, &start) > 0) {
+	if (now.unaligned) {
 		result_fail(r,
 			    "%s accepted %lu alignment, but its memory starts at %#llx, not a "
 			    "multiple of it: a %lu-byte fault would map %#llx, outside the "
 			    "device (not faulted)",
-			    t->devname, want, start, want,
-			    start & ~(unsigned long long)(want - 1));
+			    t->devname, want, now.unaligned, want,
+			    now.unaligned & ~(unsigned long long)(want - 1));
 		goto restore;
 	}
 
@@ -130,11 +130,12 @@ void check_devdax_align(const struct check *c, struct check_ctx *ctx)
 		goto out_free;
 	}
 	*at = *t;
-	at->align = align;
-	at->size = size;
+	at->align = now.align;
+	at->size = now.size;
 	/* A namespace claimed afresh puts its data at another offset. */
-	devalign_first_range(t->devname, &at->phys, &at->phys_len);
-	at->window = size < t->window ? size : t->window;
+	at->phys = now.phys;
+	at->phys_len = now.phys_len;
+	at->window = now.size < t->window ? now.size : t->window;
 	for (i = 0; i < zd_checks.n; i++) {
 		if (!check_repeated_at_align(&zd_checks.rows[i]))
 			continue;
@@ -152,11 +153,11 @@ out_free:
 restore:
 	result_step(r, "put %s back to %lu alignment", t->devname, t->align);
 	ret = devalign_set(t->devname, t->align, how, sizeof(how));
-	if (ret || devalign_get(t->devname, &align, &size) || align != t->align)
+	if (ret || devalign_get(t->devname, &now) || now.align != t->align)
 		result_fail(r, "%s could not be put back to %lu alignment: %s", t->devname,
 			    t->align, how);
-	else if (size != t->size)
-		result_fail(r, "%s came back with %llu bytes instead of %llu", t->devname, size,
-			    t->size);
+	else if (now.size != t->size)
+		result_fail(r, "%s came back with %llu bytes instead of %llu", t->devname,
+			    now.size, t->size);
 	result_pass(r);
 }

@@ -182,67 +182,42 @@ out:
 	return ret;
 }
 
-int devalign_get(const char *devname, unsigned long *align, unsigned long long *size)
+/* The first range start of @dev that is not a multiple of @align, or 0. */
+static unsigned long long unaligned_start(struct daxctl_dev *dev, unsigned long align)
+{
+	struct daxctl_mapping *mapping;
+	unsigned long long start;
+
+	/* Dynamic regions list their ranges; a static one has its resource only. */
+	start = daxctl_dev_get_resource(dev);
+	daxctl_mapping_foreach(dev, mapping)
+	{
+		start = daxctl_mapping_get_start(mapping);
+		if (start % align)
+			break;
+	}
+	/* 0 or all ones: libdaxctl could not read it. */
+	return start && start != ~0ULL && start % align ? start : 0;
+}
+
+int devalign_get(const char *devname, struct devalign_info *info)
 {
 	struct daxctl_dev *dev;
 	struct daxctl_ctx *ctx;
 	int ret;
 
+	memset(info, 0, sizeof(*info));
 	dev = lookup(&ctx, devname, &ret);
 	if (!ctx)
 		return ret;
 	if (dev && daxctl_dev_is_enabled(dev)) {
-		*align = daxctl_dev_get_align(dev);
-		*size = daxctl_dev_get_size(dev);
+		info->align = daxctl_dev_get_align(dev);
+		info->size = daxctl_dev_get_size(dev);
+		daxdev_first_range(dev, &info->phys, &info->phys_len);
+		info->unaligned = unaligned_start(dev, info->align);
 	} else {
 		ret = -ENODEV;
 	}
 	daxctl_unref(ctx);
 	return ret;
-}
-
-int devalign_first_range(const char *devname, unsigned long long *phys, unsigned long long *len)
-{
-	struct daxctl_dev *dev;
-	struct daxctl_ctx *ctx;
-	int ret;
-
-	*phys = *len = 0;
-	dev = lookup(&ctx, devname, &ret);
-	if (!ctx)
-		return ret;
-	if (dev)
-		daxdev_first_range(dev, phys, len);
-	daxctl_unref(ctx);
-	return dev ? 0 : -ENODEV;
-}
-
-int devalign_unaligned_start(const char *devname, unsigned long align,
-			     unsigned long long *start)
-{
-	struct daxctl_mapping *mapping;
-	struct daxctl_dev *dev;
-	struct daxctl_ctx *ctx;
-	int ret, found = 0;
-
-	dev = lookup(&ctx, devname, &ret);
-	if (!ctx)
-		return ret;
-	if (!dev) {
-		daxctl_unref(ctx);
-		return -ENODEV;
-	}
-	/* Dynamic regions list their ranges; a static one has its resource only. */
-	*start = daxctl_dev_get_resource(dev);
-	daxctl_mapping_foreach(dev, mapping)
-	{
-		*start = daxctl_mapping_get_start(mapping);
-		if (*start % align)
-			break;
-	}
-	/* 0 or all ones: libdaxctl could not read it. */
-	if (*start && *start != ~0ULL && *start % align)
-		found = 1;
-	daxctl_unref(ctx);
-	return found;
 }

@@ -11,19 +11,22 @@
  * @align.
  */
 int devalign_set(const char *devname, unsigned long align, char *how, size_t len);
-/* The enabled device's alignment and size; -ENODEV when it is not there. */
-int devalign_get(const char *devname, unsigned long *align, unsigned long long *size);
-/* Its first range of memory as daxdev_first_range() reads it; -ENODEV. */
-int devalign_first_range(const char *devname, unsigned long long *phys,
-			 unsigned long long *len);
-/*
- * The start of the first range of @devname's memory that is not a
- * multiple of @align: 1 with *@start set, 0 when every start is (or the
- * device's ranges cannot be read), -errno. An alignment is a promise
- * about physical addresses too: a huge fault maps the aligned-down address
- * of the range (a PUD or PMD entry has no room for the low bits).
- */
-int devalign_unaligned_start(const char *devname, unsigned long align,
-			     unsigned long long *start);
+/* What an enabled device-dax device is now, as libdaxctl reads it. */
+struct devalign_info {
+	unsigned long align;
+	unsigned long long size;
+	/* Its first range of memory, as daxdev_first_range() reads it. */
+	unsigned long long phys, phys_len;
+	/*
+	 * The start of the first range of its memory that is not a multiple
+	 * of @align, 0 when every start is (or they cannot be read). An
+	 * alignment is a promise about physical addresses too: a huge fault
+	 * maps the aligned-down address of the range (a PUD or PMD entry has
+	 * no room for the low bits).
+	 */
+	unsigned long long unaligned;
+};
+/* Fills @info; -ENODEV when the device is not there or not enabled. */
+int devalign_get(const char *devname, struct devalign_info *info);
 
 #endif
