@@ -94,7 +94,8 @@ static int dm_delay_create(struct slowdev *sd, const char *under, unsigned int *
 
 	/* No udev in a test guest; /dev/dm-N comes from devtmpfs anyway. */
 	dm_udev_set_sync_support(0);
-	snprintf(sd->dm_name, sizeof(sd->dm_name), "zdcheck-%d", getpid());
+	if (!sd->dm_name[0])
+		snprintf(sd->dm_name, sizeof(sd->dm_name), "zdcheck-%d", getpid());
 	snprintf(params, sizeof(params), "%s 0 %u %s 0 0", under, sd->delay_ms, under);
 	dmt = dm_task_create(DM_DEVICE_CREATE);
 	if (!dmt)
@@ -164,6 +165,7 @@ static int build(struct slowdev *sd, unsigned long long seed)
 	ret = dm_delay_create(sd, under, &maj, &min);
 	if (ret)
 		return ret;
+	snprintf(sd->under, sizeof(sd->under), "%s", under);
 	sd->data_seed = seed;
 	snprintf(sd->path, sizeof(sd->path), "/dev/dm-%u", min);
 	(void)maj;
@@ -174,6 +176,26 @@ static int build(struct slowdev *sd, unsigned long long seed)
 		"no slow block device: zdcheck was built without libdevmapper (give --pin-device)");
 	return -EOPNOTSUPP;
 #endif
+}
+
+/* The @sd's path, its inflight file and its descriptor, once it exists. */
+static int open_path(struct slowdev *sd)
+{
+	char shown[ZD_ABBREV];
+	struct stat st;
+	int ret;
+
+	if (stat(sd->path, &st) == 0)
+		snprintf(sd->inflight, sizeof(sd->inflight), "/sys/dev/block/%u:%u/inflight",
+			 major(st.st_rdev), minor(st.st_rdev));
+	sd->fd = open(sd->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+	if (sd->fd >= 0)
+		return 0;
+	ret = -errno;
+	snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s",
+		 zd_abbrev(sd->path, shown, sizeof(shown)), strerror(-ret));
+	sd->exhausted = zd_exhausted(-ret);
+	return ret;
 }
 
 int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms,
@@ -203,19 +225,57 @@ int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms
 			return ret;
 		}
 	}
-	if (stat(sd->path, &st) == 0)
-		snprintf(sd->inflight, sizeof(sd->inflight), "/sys/dev/block/%u:%u/inflight",
-			 major(st.st_rdev), minor(st.st_rdev));
-	sd->fd = open(sd->path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-	if (sd->fd < 0) {
-		ret = -errno;
-		snprintf(sd->why, sizeof(sd->why), "no slow block device: %s: %s",
-			 zd_abbrev(sd->path, shown, sizeof(shown)), strerror(-ret));
-		sd->exhausted = zd_exhausted(-ret);
+	ret = open_path(sd);
+	if (ret)
 		slowdev_close(sd);
-		return ret;
+	return ret;
+}
+
+struct slowdev *slowdev_lanes(const struct slowdev *sd, unsigned int n)
+{
+#if HAVE_LIBDEVMAPPER
+	struct slowdev *lanes;
+	unsigned int i, maj, min;
+
+	if (sd->user || sd->fd < 0 || !sd->under[0])
+		return NULL;
+	lanes = calloc(n, sizeof(*lanes));
+	if (!lanes)
+		return NULL;
+	lanes[0] = *sd;
+	for (i = 1; i < n; i++) {
+		struct slowdev *l = &lanes[i];
+
+		l->fd = -1;
+		l->delay_ms = sd->delay_ms;
+		l->data_seed = sd->data_seed;
+		snprintf(l->under, sizeof(l->under), "%s", sd->under);
+		snprintf(l->dm_name, sizeof(l->dm_name), "zdcheck-%d-%u", getpid(), i);
+		if (dm_delay_create(l, sd->under, &maj, &min))
+			break;
+		snprintf(l->path, sizeof(l->path), "/dev/dm-%u", min);
+		if (open_path(l)) {
+			slowdev_close(l);
+			break;
+		}
 	}
-	return 0;
+	if (i < n) {
+		slowdev_lanes_close(lanes, i);
+		return NULL;
+	}
+	return lanes;
+#else
+	return NULL;
+#endif
+}
+
+void slowdev_lanes_close(struct slowdev *lanes, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 1; lanes && i < n; i++)
+		slowdev_close(&lanes[i]);
+	free(lanes);
 }
 
 /* How long zdcheck waits for the kernel to let go of the devices it built. */

@@ -21,6 +21,7 @@ struct slowdev {
 	bool user; /* --pin-device: the user's, never written */
 	char nullb[96]; /* configfs directory of our null_blk, if any */
 	char dm_name[64]; /* our dm-delay device, if any */
+	char under[128]; /* the null_blk disk under it */
 	unsigned long long data_seed; /* the pattern on our device */
 	char why[200]; /* why there is none */
 	bool exhausted; /* none because zdcheck's own resources ran out */
@@ -33,6 +34,16 @@ struct slowdev {
 int slowdev_open(struct slowdev *sd, const char *user_dev, unsigned int delay_ms,
 		 unsigned long long seed);
 void slowdev_close(struct slowdev *sd);
+/*
+ * @n slow devices for checks that run side by side (-j), each a dm-delay
+ * of its own over @sd's null_blk, so that a read in flight on one is its
+ * check's: [0] is @sd itself (not to be closed through them). NULL when
+ * @sd is the user's --pin-device or one cannot be made: then the checks
+ * that read from it run alone.
+ */
+struct slowdev *slowdev_lanes(const struct slowdev *sd, unsigned int n);
+/* Removes lanes 1 to @n - 1 and frees them. */
+void slowdev_lanes_close(struct slowdev *lanes, unsigned int n);
 /*
  * Reads submitted to the device and not yet completed: from dm-delay's own
  * status for our device (the block layer's "inflight" does not count bios
