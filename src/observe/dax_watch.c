@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -203,6 +204,45 @@ void dax_watch_close(void)
 	run_dir[0] = '\0';
 }
 
+/*
+ * The instance has one filter and one buffer, and checks running side by
+ * side (-j) each watch their own page: one watches at a time, holding an
+ * exclusive flock on the instance's directory. A watcher stuck in the
+ * kernel cannot keep the others waiting for ever; they fall back to
+ * PAGEMAP_SCAN and say why.
+ */
+#define WATCH_LOCK_WAIT_US 10000000LL
+
+static int watch_lock(struct dax_watch *w)
+{
+	long long until = now_us() + WATCH_LOCK_WAIT_US;
+	int fd = open(run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		add_why(w, "tracefs: %s: %s", run_dir, strerror(errno));
+		return -1;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (errno != EWOULDBLOCK || now_us() > until) {
+			add_why(w, "tracefs: %s",
+				errno == EWOULDBLOCK ? "another check kept the run's instance "
+						       "for 10 s" :
+						       strerror(errno));
+			close(fd);
+			return -1;
+		}
+		usleep(2000);
+	}
+	return fd;
+}
+
+static void watch_unlock(struct dax_watch *w)
+{
+	if (w->lock_fd >= 0)
+		close(w->lock_fd);
+	w->lock_fd = -1;
+}
+
 void dax_watch_start(struct dax_watch *w, const struct stat *st, const void *addr)
 {
 	unsigned long page = (unsigned long)addr & ~(DAX_PTE_SIZE - 1);
@@ -215,12 +255,16 @@ void dax_watch_start(struct dax_watch *w, const struct stat *st, const void *add
 	int ret = 0;
 
 	memset(w, 0, sizeof(*w));
+	w->lock_fd = -1;
 	w->addr = addr;
 	dax_fault_init(&w->trace, major(st->st_dev), minor(st->st_dev), st->st_ino, page);
 	if (!run_dir[0]) {
 		add_why(w, "%s", run_why[0] ? run_why : "tracefs: not opened");
 		return;
 	}
+	w->lock_fd = watch_lock(w);
+	if (w->lock_fd < 0)
+		return;
 	for (i = 0; i < ARRAY_SIZE(watched) && !ret; i++) {
 		lo = watched[i].page ? page : block;
 		snprintf(filter, sizeof(filter),
@@ -238,6 +282,7 @@ void dax_watch_start(struct dax_watch *w, const struct stat *st, const void *add
 		ret = instance_file("tracing_on", "1");
 	if (ret) {
 		add_why(w, "tracefs: %s: %s", run_dir, strerror(-ret));
+		watch_unlock(w);
 		return;
 	}
 	w->recording = true;
@@ -303,6 +348,7 @@ void dax_watch_stop(struct dax_watch *w, void (*line_fn)(const char *line, size_
 	w->stopped = true;
 	if (w->recording)
 		read_trace(w, line_fn, arg);
+	watch_unlock(w);
 	if (w->traced && w->trace.lost)
 		add_why(w, "tracefs: events were lost");
 	else if (w->traced && !w->trace.size)

@@ -37,6 +37,7 @@ void dax_watch_reap(void (*fn)(void *arg, const char *dir), void *arg);
 struct dax_watch {
 	const void *addr;
 	bool recording; /* the run's instance records this watch's events */
+	int lock_fd; /* holds the instance for this watch (-1: not held) */
 	bool stopped;
 	struct dax_fault trace; /* what the fs_dax events said */
 	bool traced; /* they were read */
