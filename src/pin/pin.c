@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -7,6 +8,45 @@
 
 #include "pin/pin.h"
 #include "zdcheck.h"
+
+/*
+ * The pipes that hold pins in this process. A check killed while one of its
+ * threads waits, uninterruptibly, for a page that its own pipe holds (from
+ * v6.15 eviction does, in dax_break_layout_final()) could never die: the
+ * pipe goes only with the process's last thread, and that thread is the one
+ * waiting. So the runner asks a check to let go first, and this closes them.
+ */
+#define PIN_MAX_HELD 4
+static volatile int held_fds[PIN_MAX_HELD] = { -1, -1, -1, -1 };
+
+static void hold_fd(int fd, int was)
+{
+	size_t i;
+
+	for (i = 0; i < PIN_MAX_HELD; i++)
+		if (held_fds[i] == was) {
+			held_fds[i] = fd;
+			return;
+		}
+}
+
+static void let_go_all(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < PIN_MAX_HELD; i++) {
+		if (held_fds[i] >= 0)
+			close(held_fds[i]);
+		held_fds[i] = -1;
+	}
+}
+
+void pin_catch_let_go(void)
+{
+	struct sigaction sa = { .sa_handler = let_go_all };
+
+	sigaction(PIN_LET_GO_SIGNAL, &sa, NULL);
+}
 
 static void sleep_until(long long t)
 {
@@ -53,6 +93,8 @@ int pin_take(struct pin *p)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
 	ret = p->ops->take(p);
+	if (p->fd[0] >= 0)
+		hold_fd(p->fd[0], -1);
 	if (ret)
 		return ret;
 	if (!p->taken_us)
@@ -105,8 +147,10 @@ void pin_finish(struct pin *p)
 		pthread_join(p->holder, NULL);
 	}
 	p->holder_running = false;
-	if (p->fd[0] >= 0)
+	if (p->fd[0] >= 0) {
+		hold_fd(-1, p->fd[0]);
 		close(p->fd[0]);
+	}
 	if (p->fd[1] >= 0)
 		close(p->fd[1]);
 	p->fd[0] = p->fd[1] = -1;

@@ -3,6 +3,7 @@
 #define ZD_PIN_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -101,6 +102,13 @@ bool pin_extend(struct pin *p);
 void pin_let_go(struct pin *p);
 /* Waits for the holder thread to have let go, then frees what the pin used. */
 void pin_finish(struct pin *p);
+/*
+ * In a check's process: on PIN_LET_GO_SIGNAL, close the pipes that hold its
+ * pins, so that a thread waiting for those pages can end. The runner sends
+ * it before it kills a check that is still running.
+ */
+#define PIN_LET_GO_SIGNAL SIGUSR2
+void pin_catch_let_go(void);
 /*
  * After pin_finish(): whether an O_DIRECT pin was gone before the holder
  * looked (too fast a device, or a holder that woke late), with the reason
