@@ -42,6 +42,7 @@ struct options {
 	unsigned int timeout_s; /* 0: each check's own timeout */
 	unsigned int hold_ms; /* how long pins are held */
 	unsigned int wake_limit_s; /* a change must end this soon after release */
+	unsigned int jobs; /* -j: checks run at the same time (0 counts as 1) */
 	bool keep;
 	bool allow_non_dax; /* the control run: the same checks on a non-DAX fs */
 	bool no_kmsg_verdict; /* kernel log lines are shown, not judged (under fstests) */

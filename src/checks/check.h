@@ -30,11 +30,18 @@ struct check_ctx {
 	const struct target *target;
 	struct result *res;
 	const char *dir; /* fs-dax: this check's own directory in the work dir */
+	bool alone; /* no other check runs while this one does */
 };
 
 enum check_flags {
 	CHECK_PMD = 1 << 0, /* pin inside a 2M extent mapped at a 2M-aligned address */
 	CHECK_ALIGN_1G = 1 << 1, /* devdax/align: 1G instead of 4K */
+	/*
+	 * Runs with no other check beside it (-j): it changes or shares what
+	 * others use (the device-dax window, the device itself). A check whose
+	 * kernel frees a pinned block says so instead (result->crowded).
+	 */
+	CHECK_ALONE = 1 << 2,
 };
 
 /*

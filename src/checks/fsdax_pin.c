@@ -180,6 +180,7 @@ static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread
 			    "%s never woke up after the pin was released (lost wake-up): "
 			    "after a signal made it re-check, it returned at once",
 			    m->call);
+		r->own_fail = true;
 	} else {
 		result_evidence(r, "still blocked 1 s after a signal made it re-check:");
 		task_describe_group(getpgrp(), r);
@@ -268,7 +269,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	unsigned long long phys = 0;
 	struct victims vs = { .hit = -1 };
 	struct wait_timeline tl;
-	bool stuck = false, watching = false;
+	bool stuck = false, watching = false, crowded = false;
 	struct dax_watch fw;
 	pthread_t thread;
 	struct stat st;
@@ -361,7 +362,15 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	 * can find a change done that correctly returned after the release.
 	 */
 	if (wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
-	    !refused(m, mu.ret) && (!c->pin->extendable || pin_extend(&p))) {
+	    !refused(m, mu.ret) && !ctx->alone) {
+		/*
+		 * The kernel freed a pinned block with other checks running:
+		 * their files, not our victims, may take it, and the read may
+		 * land in them. Only a run alone can show what happens.
+		 */
+		crowded = true;
+	} else if (wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
+		   !refused(m, mu.ret) && (!c->pin->extendable || pin_extend(&p))) {
 		early = true;
 		result_step(r, "allocate victims while the page is still pinned");
 		if (phys)
@@ -388,6 +397,14 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	if (p.err) {
 		result_error(r, "the %s read from %s failed: %s", c->pin->name,
 			     zd_abbrev(t->slow.path, why, sizeof(why)), strerror(-p.err));
+		goto out_pin;
+	}
+	if (crowded) {
+		result_crowded(r,
+			       "%s returned %lld us after it started, while the page was "
+			       "pinned and other checks ran: their files could take the "
+			       "freed block; run alone",
+			       m->call, mu.end_us - mu.start_us);
 		goto out_pin;
 	}
 	/* No pin was held as long as planned: nothing about waiting is proven. */
@@ -457,6 +474,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 			    "%s returned %lld us after it started, while the page was pinned%s",
 			    m->call, mu.end_us - mu.start_us,
 			    at.visible ? " (its effect was visible before the release)" : "");
+		r->own_fail = true;
 	}
 	if (wait_wake_us(&tl) > o->wake_limit_s * 1000000LL)
 		result_fail(r, "%s returned %lld ms after the release, over the %u s limit",

@@ -62,15 +62,15 @@
 		PIN_MUT(pin_, pname, needs_, mut_evict, "evict", EXPECT_EVICT, GUARDS_EVICT)
 
 /* A pin on device-dax memory: taken, held, let go; the data it moved checked. */
-#define DEVDAX_PIN(pin_, pname, needs_, expect_)                                         \
-	{                                                                                \
-		.name = "devdax/" pname "/hold",                                         \
-		.summary = pname " pin on a device-dax page, held and released",         \
-		.target = TARGET_DEVDAX, .needs = needs_, .pin = &pin_,                  \
-		.expect = expect_ "; clean kernel log", .timeout_s = 60,                 \
-		.guards = "device-dax page references (idle at 1; folio refs on faults " \
-			  "since v6.15)",                                                \
-		.run = check_devdax_pin                                                  \
+#define DEVDAX_PIN(pin_, pname, needs_, expect_)                                              \
+	{                                                                                     \
+		.name = "devdax/" pname "/hold",                                              \
+		.summary = pname " pin on a device-dax page, held and released",              \
+		.target = TARGET_DEVDAX, .needs = needs_, .pin = &pin_, .flags = CHECK_ALONE, \
+		.expect = expect_ "; clean kernel log", .timeout_s = 60,                      \
+		.guards = "device-dax page references (idle at 1; folio refs on faults "      \
+			  "since v6.15)",                                                     \
+		.run = check_devdax_pin                                                       \
 	}
 
 /* Disable the device while a pin of this route holds one of its pages. */
@@ -80,7 +80,7 @@
 		.summary = "disable the device while " while_ "; let go after; "                                      \
 			   "re-enable it",                                                                            \
 		.target = TARGET_DEVDAX, .needs = NEED_ROOT | NEED_DESTRUCTIVE | needs_,                              \
-		.pin = &pin_,                                                                                         \
+		.pin = &pin_, .flags = CHECK_ALONE,                                                                   \
 		.expect =                                                                                             \
 			"disable waits or not (observed); SIGBUS on the old mapping; "                                \
 			"letting go afterwards is harmless; the re-enabled device "                                   \
@@ -91,6 +91,10 @@
 		.run = check_devdax_teardown                                                                          \
 	}
 
+/*
+ * Every device-dax check runs alone: they all write or map the same window
+ * of the one device, and the last ones reconfigure or unbind it.
+ */
 static const struct check rows[] = {
 	{
 		.name = "fsdax/dax/statx-mapsync",
@@ -126,6 +130,7 @@ static const struct check rows[] = {
 		.summary = "device-dax mmap honours the device alignment and refuses "
 			   "MAP_PRIVATE (read-only, no data touched)",
 		.target = TARGET_DEVDAX,
+		.flags = CHECK_ALONE,
 		.expect = "aligned MAP_SHARED mapping reads, its fault served at the alignment "
 			  "(seen as root through dynamic debug) from the device's own first "
 			  "page frames (as root, through pagemap); MAP_PRIVATE and a length "
@@ -141,6 +146,7 @@ static const struct check rows[] = {
 			"the same through a second mapping and from a forked child",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_LIBPMEM2,
+		.flags = CHECK_ALONE,
 		.expect = "every byte of the window matches the pattern in all three views",
 		.timeout_s = 120,
 		.guards = "device-dax fault paths (dev_dax_huge_fault) mapping the same pages "
@@ -161,6 +167,7 @@ static const struct check rows[] = {
 			"(observed), and a fixed read through it",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_IO_URING,
+		.flags = CHECK_ALONE,
 		.expect = "refused, or accepted with a READ_FIXED that lands the right bytes "
 			  "and a clean unregister",
 		.timeout_s = 30,
@@ -178,6 +185,7 @@ static const struct check rows[] = {
 		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
 		/* for the pin checks it repeats */
 		.uses = NEED_LIBAIO | NEED_IO_URING | NEED_SLOW_BDEV,
+		.flags = CHECK_ALONE,
 		.expect = "the device takes 4K (libdaxctl, or a libndctl namespace claim); "
 			  "devdax/map/alignment and devdax/*/hold pass at 4K with 4K faults; "
 			  "the original alignment and size come back",
@@ -192,7 +200,7 @@ static const struct check rows[] = {
 		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
 		/* for the pin checks it repeats */
 		.uses = NEED_LIBAIO | NEED_IO_URING | NEED_SLOW_BDEV,
-		.flags = CHECK_ALIGN_1G,
+		.flags = CHECK_ALIGN_1G | CHECK_ALONE,
 		.expect = "the mapping and pin checks pass at 1G with 1G faults; the original "
 			  "alignment and size come back (SKIP when the region offers no 1G)",
 		.timeout_s = 120,
@@ -204,6 +212,7 @@ static const struct check rows[] = {
 		.summary = "disable the device (unbind) while it is mapped; re-enable it",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_ROOT | NEED_DESTRUCTIVE,
+		.flags = CHECK_ALONE,
 		.expect =
 			"the old mapping raises SIGBUS, a new mmap fails, the re-enabled device "
 			"maps and keeps its data; clean kernel log",

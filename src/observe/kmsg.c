@@ -181,23 +181,32 @@ void kmsg_attach(struct result *r, const char *raw, size_t len)
 	}
 }
 
-void kmsg_collect(struct kmsg *k, struct result *r)
+ssize_t kmsg_read(struct kmsg *k, char *buf, size_t len)
 {
-	char raw[8192];
 	ssize_t n;
 
 	if (!k->readable || k->fd < 0)
-		return;
-	for (;;) {
-		n = read(k->fd, raw, sizeof(raw));
-		if (n < 0 && errno == EPIPE) {
-			/* The ring wrapped under us: say so rather than pretend. */
-			k->lost++;
-			result_klog(r, "[zdcheck: kernel log records were lost]", 0);
-			continue;
-		}
-		if (n <= 0)
-			break;
-		kmsg_attach(r, raw, n);
+		return 0;
+	n = read(k->fd, buf, len);
+	if (n < 0 && errno == EPIPE) {
+		k->lost++;
+		return -EPIPE;
 	}
+	return n < 0 ? 0 : n;
+}
+
+unsigned long long kmsg_owners(const struct kmsg_held *h, size_t n)
+{
+	unsigned long long named = 0, running = 0;
+	bool foreign = false;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		running |= h[i].running;
+		if (h[i].owner >= 0)
+			named |= 1ULL << h[i].owner;
+		else if (h[i].owner == KMSG_FOREIGN)
+			foreign = true;
+	}
+	return named && !foreign ? named : running;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "report/result.h"
 
@@ -46,7 +47,33 @@ void kmsg_open(struct kmsg *k);
 void kmsg_close(struct kmsg *k);
 /* Marks the log so that a human reading dmesg sees which check ran. */
 void kmsg_mark(struct kmsg *k, const char *fmt, ...) __printf(2, 3);
-/* Reads every record logged since the last call and attaches kernel ones. */
-void kmsg_collect(struct kmsg *k, struct result *r);
+/*
+ * Reads the next record into @buf: its length, 0 when there is none yet,
+ * -EPIPE when the ring wrapped and records were lost before we read them.
+ */
+ssize_t kmsg_read(struct kmsg *k, char *buf, size_t len);
+
+/*
+ * A kernel record read while checks ran side by side, and who may have
+ * logged it: the check whose task it names, or any that was running.
+ */
+enum {
+	KMSG_NOBODY = -1, /* it names no task */
+	KMSG_FOREIGN = -2, /* it names a task of no check: a kworker, say */
+};
+struct kmsg_held {
+	char *raw;
+	size_t len;
+	int owner; /* the slot of the check whose task the record names, or KMSG_* */
+	unsigned long long running; /* the slots whose checks ran when it was read */
+};
+/*
+ * The slots a group of records read together belongs to. A splat spreads
+ * over several records and names its task in only one ("BUG: ..." first,
+ * "CPU: 0 PID: 56 Comm: ..." later), so the group is judged as one: the
+ * checks whose tasks it names when every task it names is a check's, else
+ * every check that was running while it was read.
+ */
+unsigned long long kmsg_owners(const struct kmsg_held *h, size_t n);
 
 #endif

@@ -37,6 +37,7 @@ json_object *report_json_check(const struct run_result *rr)
 	add_str(c, "status", status_name(r->status));
 	add_str(c, "reason", r->reason[0] ? r->reason : NULL);
 	json_object_object_add(c, "duration_us", json_object_new_int64(r->duration_us));
+	json_object_object_add(c, "alone", json_object_new_boolean(rr->alone));
 	for (i = 0; i < r->nvalues; i++)
 		json_object_object_add(v, r->values[i].name,
 				       json_object_new_int64(r->values[i].value));
@@ -103,6 +104,7 @@ json_object *report_json_run(const struct run *run)
 	json_object_object_add(tool, "hold_ms", json_object_new_int((int)run->opt->hold_ms));
 	json_object_object_add(tool, "timeout_s",
 			       json_object_new_int((int)run->opt->timeout_s));
+	json_object_object_add(tool, "jobs", json_object_new_int((int)run->jobs));
 	json_object_object_add(doc, "zdcheck", tool);
 	json_object_object_add(doc, "kernel", kernel_describe());
 	json_object_object_add(doc, "target", report_json_target(run->target));
@@ -131,6 +133,11 @@ json_object *report_json_run(const struct run *run)
 	json_object_object_add(sum, "interrupted", json_object_new_boolean(run->interrupted));
 	json_object_object_add(sum, "duration_us",
 			       json_object_new_int64(run->ended_us - run->started_us));
+	json_object_object_add(sum, "most_running",
+			       json_object_new_int((int)run->most_running));
+	json_object_object_add(sum, "maxrss_kb", json_object_new_int64(run->maxrss_kb));
+	json_object_object_add(sum, "check_maxrss_kb",
+			       json_object_new_int64(run->check_maxrss_kb));
 	json_object_object_add(doc, "summary", sum);
 	return doc;
 }

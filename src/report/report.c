@@ -92,6 +92,8 @@ json_object *report_json_list(const struct check_table *t, const struct options 
 									    "none"));
 		json_object_object_add(j, "expect", json_object_new_string(c->expect));
 		json_object_object_add(j, "timeout_s", json_object_new_int((int)c->timeout_s));
+		json_object_object_add(j, "alone",
+				       json_object_new_boolean(!!(c->flags & CHECK_ALONE)));
 		json_object_object_add(j, "guards", json_object_new_string(c->guards));
 		json_object_array_add(a, j);
 	}
@@ -116,10 +118,11 @@ void report_list(FILE *out, const struct check_table *t, const struct options *o
 		fprintf(out, "%-32s %s\n", F("name"), F("summary"));
 		if (o->verbose)
 			fprintf(out,
-				"    needs: %s  uses: %s  pin: %s  mutation: %s  timeout: %ss\n"
+				"    needs: %s  uses: %s  pin: %s  mutation: %s  timeout: %ss%s\n"
 				"    expect: %s\n    guards: %s\n",
 				F("needs"), F("uses"), F("pin"), F("mutation"), F("timeout_s"),
-				F("expect"), F("guards"));
+				strcmp(F("alone"), "true") ? "" : "  runs alone", F("expect"),
+				F("guards"));
 #undef F
 	}
 	json_object_put(a);

@@ -111,6 +111,16 @@ void result_inconclusive(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void result_crowded(struct result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	set_error(r, true, fmt, ap);
+	va_end(ap);
+	r->crowded = r->inconclusive;
+}
+
 void result_value(struct result *r, const char *name, long long value)
 {
 	unsigned int i;

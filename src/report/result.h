@@ -49,6 +49,12 @@ struct result {
 	 */
 	int klog_pid;
 	char klog_comm[24];
+	/*
+	 * The other checks that were running when the first bad record was
+	 * logged, when its task does not tell whose it is: "" when it is this
+	 * check's alone.
+	 */
+	char klog_with[256];
 	int pid; /* the check's child, for the report */
 	bool returned; /* the check's function returned: its process is exiting */
 	/*
@@ -56,6 +62,19 @@ struct result {
 	 * anything either way): an error the runner may retry.
 	 */
 	bool inconclusive;
+	/*
+	 * Inconclusive because other checks ran beside it: the kernel freed a
+	 * block while it was pinned, and their files may have taken it. The
+	 * runner runs it again alone, and every check that failed beside it.
+	 */
+	bool crowded;
+	/*
+	 * One of its failures is its own timeline's, which another check's
+	 * files or pins cannot cause (a change that never woke up until a
+	 * signal made it look, one that did not wait): a check that failed
+	 * beside a crowded one is not run again for it.
+	 */
+	bool own_fail;
 };
 
 void result_init(struct result *r);
@@ -78,6 +97,8 @@ void result_no_resource(struct result *r, int err, unsigned int limits, const ch
 bool result_exhausted(struct result *r, int err, const char *fmt, ...) __printf(3, 4);
 /* An error that says nothing about the kernel: the runner tries again. */
 void result_inconclusive(struct result *r, const char *fmt, ...) __printf(2, 3);
+/* Inconclusive because other checks ran (see crowded): run it again alone. */
+void result_crowded(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_value(struct result *r, const char *name, long long value);
 const struct result_value *result_get_value(const struct result *r, const char *name);
 void result_evidence(struct result *r, const char *fmt, ...) __printf(2, 3);

@@ -36,7 +36,7 @@ pid_t child_fork(void)
 	return pid;
 }
 
-static int pidfd_open_compat(pid_t pid)
+int child_pidfd(pid_t pid)
 {
 #ifdef SYS_pidfd_open
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -48,7 +48,7 @@ static int pidfd_open_compat(pid_t pid)
 
 int child_wait(pid_t pid, long long deadline_us, bool stoppable)
 {
-	int pidfd = pidfd_open_compat(pid), ret = 0;
+	int pidfd = child_pidfd(pid), ret = 0;
 	siginfo_t si;
 
 	for (;;) {

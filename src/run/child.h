@@ -12,6 +12,8 @@
  * Returns as fork() does.
  */
 pid_t child_fork(void);
+/* A pidfd for @pid (polls readable when it exits), or -1 before v5.3. */
+int child_pidfd(pid_t pid);
 /*
  * Waits until @pid has exited (it stays a zombie: not reaped, so its pid and
  * process group ID cannot be reused while we kill the rest of the group).

@@ -4,12 +4,24 @@
  * processes behind holding pins; none of that may take the run down. Each
  * check therefore runs in a child that leads its own process group, writes
  * its result into shared memory, and is killed as a group at its deadline.
+ *
+ * With -j N up to N checks run at once, each on its own files. What makes
+ * a verdict trustworthy stays per check: rows marked CHECK_ALONE run with
+ * nothing beside them, an attempt that cannot be judged with others
+ * running (result->crowded) is made again alone, so is every check that
+ * failed beside it, and a kernel record goes to the check whose task it
+ * names, else to every check that was running, which its report names.
+ * Results are reported in table order, whatever order they end in.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +32,24 @@
 #include "run/remove.h"
 #include "run/runner.h"
 #include "run/select.h"
+
+struct run_slot {
+	pid_t pid; /* the check's child, leading its group; 0: free */
+	int pidfd;
+	size_t idx; /* its place in run->results */
+	struct result *shared; /* what the child writes */
+	struct result klog; /* the kernel records attributed to it */
+	long long t0, deadline;
+	unsigned int timeout;
+	char dir[sizeof(((struct target *)0)->workdir) + 24];
+};
+
+/* How long a check that is still running gets to let go of its pins. */
+#define LET_GO_MS 100
+/* A kernel record group is judged once the log has been quiet this long. */
+#define KMSG_QUIET_US 50000
+/* At most this many records wait to be judged; more are judged at once. */
+#define KMSG_HELD_MAX 4096
 
 /*
  * SIGKILLs the whole group and gives it @grace_ms to go. A task in
@@ -39,17 +69,26 @@ static bool kill_group(struct run *run, pid_t pgid, struct result *r)
 	return false;
 }
 
-static void child_main(const struct run *run, const struct check *c, struct result *shared,
-		       const char *dir)
+static void child_main(const struct run *run, unsigned int slot, const struct check *c,
+		       struct result *shared, const char *dir, bool alone)
 {
 	struct check_ctx ctx = {
 		.opt = run->opt,
 		.target = run->target,
 		.res = shared,
 		.dir = dir,
+		.alone = alone,
 	};
+	struct target own;
 
+	/* Its slot's slow device: what it sees in flight there is its own read. */
+	if (run->lanes && run->target) {
+		own = *run->target;
+		own.slow = run->lanes[slot];
+		ctx.target = &own;
+	}
 	shared->pid = getpid();
+	pin_catch_let_go();
 	c->run(c, &ctx);
 	/* Exiting closes and unmaps the check's files: that may wait, too. */
 	shared->returned = true;
@@ -79,74 +118,200 @@ static void remove_check_dir(struct run *run, const char *dir, struct result *r)
 	kill_group(run, rm.pid, r);
 }
 
-static void run_one(struct run *run, const struct check *c, struct result *res,
-		    unsigned int attempt)
+/* The slot whose check's process group @pid belongs to, or KMSG_FOREIGN. */
+static int slot_of_task(const struct run *run, pid_t pid)
 {
-	unsigned int timeout = run->opt->timeout_s ? run->opt->timeout_s :
-						     check_deadline_s(c, run->opt);
-	char dir[sizeof(run->target->workdir) + 24];
-	struct result *shared;
-	long long t0;
-	siginfo_t si;
-	bool gone;
-	pid_t pid;
-	int ret;
+	pid_t pgid = getpgid(pid);
+	unsigned int s;
 
-	shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		      -1, 0);
-	if (shared == MAP_FAILED) {
-		result_no_resource(res, errno, zd_limits_for(errno),
-				   "cannot map result memory");
+	for (s = 0; pgid > 0 && s < run->jobs; s++)
+		if ((run->busy & (1ULL << s)) && run->slots[s].pid == pgid)
+			return (int)s;
+	return KMSG_FOREIGN;
+}
+
+/* The other slots of @owners, by their checks' names, into @buf. */
+static void names_of(const struct run *run, unsigned long long owners, unsigned int self,
+		     char *buf, size_t len)
+{
+	size_t off = 0;
+	unsigned int s;
+
+	buf[0] = '\0';
+	for (s = 0; s < run->jobs && off < len; s++)
+		if (s != self && (owners & (1ULL << s)))
+			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
+					run->results[run->slots[s].idx].check->name);
+}
+
+/*
+ * Gives the records read so far to the checks they belong to. Records read
+ * while no check ran stay, for the next check to start: run one after
+ * another, each check gets what was logged since the one before ended.
+ */
+static void kmsg_judge(struct run *run)
+{
+	unsigned long long owners = kmsg_owners(run->held, run->nheld);
+	unsigned int s;
+	size_t i;
+
+	if (!run->nheld || !owners)
 		return;
+	for (s = 0; s < run->jobs; s++) {
+		struct result *kl = &run->slots[s].klog;
+		bool clean = !kl->klog_bad;
+
+		if (!(owners & (1ULL << s)))
+			continue;
+		for (i = 0; i < run->nheld; i++)
+			kmsg_attach(kl, run->held[i].raw, run->held[i].len);
+		if (clean && kl->klog_bad && (owners & ~(1ULL << s)))
+			names_of(run, owners, s, kl->klog_with, sizeof(kl->klog_with));
 	}
-	result_init(shared);
+	for (i = 0; i < run->nheld; i++)
+		free(run->held[i].raw);
+	run->nheld = 0;
+}
+
+/* Reads what the kernel logged since the last call, with who was running. */
+static void kmsg_pump(struct run *run)
+{
+	static const char lost[] = "0,0,0,-;[zdcheck: kernel log records were lost]";
+	char raw[8192], comm[24];
+	struct kmsg_record rec;
+	ssize_t n;
+
+	for (;;) {
+		struct kmsg_held *h;
+		const char *rawp = raw;
+		int pid;
+
+		n = kmsg_read(&run->kmsg, raw, sizeof(raw));
+		if (n == 0)
+			break;
+		/* The ring wrapped under us: say so rather than pretend. */
+		if (n == -EPIPE) {
+			rawp = lost;
+			n = sizeof(lost) - 1;
+		}
+		if (kmsg_parse(rawp, n, &rec) || rec.facility != 0)
+			continue;
+		if (run->nheld == KMSG_HELD_MAX)
+			kmsg_judge(run);
+		h = &run->held[run->nheld];
+		h->raw = malloc(n);
+		if (!h->raw)
+			break;
+		memcpy(h->raw, rawp, n);
+		h->len = n;
+		h->running = run->busy;
+		/* Whose task it names, while that task is still there to ask. */
+		pid = kmsg_task(rec.msg, rec.len, comm, sizeof(comm));
+		h->owner = pid ? slot_of_task(run, pid) : KMSG_NOBODY;
+		run->nheld++;
+		run->held_us = now_us();
+	}
+}
+
+static bool alone_row(const struct run *run, const struct check *c)
+{
+	return run->jobs == 1 || (c->flags & CHECK_ALONE) ||
+	       (!run->lanes && (c->needs & NEED_SLOW_BDEV));
+}
+
+static int start_slot(struct run *run, unsigned int s, size_t idx, bool alone)
+{
+	struct run_result *rr = &run->results[idx];
+	struct run_slot *sl = &run->slots[s];
+	const struct check *c = rr->check;
+	size_t i;
+	pid_t pid;
+
+	rr->attempts++;
+	rr->alone = alone;
+	result_init(&rr->res);
+	result_init(&sl->klog);
+	sl->idx = idx;
+	sl->timeout = run->opt->timeout_s ? run->opt->timeout_s : check_deadline_s(c, run->opt);
+	sl->shared = mmap(NULL, sizeof(*sl->shared), PROT_READ | PROT_WRITE,
+			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sl->shared == MAP_FAILED) {
+		result_no_resource(&rr->res, errno, zd_limits_for(errno),
+				   "cannot map result memory");
+		return -1;
+	}
+	result_init(sl->shared);
 
 	/*
 	 * Each check gets its own directory, so whatever a killed or stuck
 	 * check leaves behind cannot collide with the next one.
 	 */
-	dir[0] = '\0';
+	sl->dir[0] = '\0';
 	if (run->target && run->target->workdir[0]) {
-		snprintf(dir, sizeof(dir), "%s/%zu.%u", run->target->workdir, run->nresults,
-			 attempt);
-		if (mkdir(dir, 0700)) {
-			result_error(res, "mkdir %s: %s", dir, strerror(errno));
-			munmap(shared, sizeof(*shared));
-			return;
+		snprintf(sl->dir, sizeof(sl->dir), "%s/%zu.%u", run->target->workdir, idx + 1,
+			 rr->attempts);
+		if (mkdir(sl->dir, 0700)) {
+			result_error(&rr->res, "mkdir %s: %s", sl->dir, strerror(errno));
+			munmap(sl->shared, sizeof(*sl->shared));
+			return -1;
 		}
 	}
 	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
-	t0 = now_us();
+	sl->t0 = now_us();
+	sl->deadline = sl->t0 + sl->timeout * 1000000LL;
 	pid = child_fork();
 	if (pid < 0) {
-		result_no_resource(res, errno, ZD_LIM_PROCESS,
+		result_no_resource(&rr->res, errno, ZD_LIM_PROCESS,
 				   "cannot fork the check's process");
-		munmap(shared, sizeof(*shared));
-		return;
+		munmap(sl->shared, sizeof(*sl->shared));
+		return -1;
 	}
 	if (pid == 0)
-		child_main(run, c, shared, dir[0] ? dir : NULL);
+		child_main(run, s, c, sl->shared, sl->dir[0] ? sl->dir : NULL, alone);
+	sl->pid = pid;
+	sl->pidfd = child_pidfd(pid);
+	run->busy |= 1ULL << s;
+	/* What was logged while nothing ran is this check's, as it always was. */
+	for (i = 0; i < run->nheld; i++)
+		if (!run->held[i].running)
+			run->held[i].running = 1ULL << s;
+	rr->state = RR_RUNNING;
+	rr->start_us = sl->t0;
+	return 0;
+}
 
-	ret = child_wait(pid, t0 + timeout * 1000000LL, true);
-	shared->duration_us = now_us() - t0;
+/*
+ * The end of a check's attempt: @ret is 1 when its process exited, 0 at its
+ * deadline, -EINTR when zdcheck was asked to stop.
+ */
+static void finish_slot(struct run *run, unsigned int s, int ret)
+{
+	struct run_slot *sl = &run->slots[s];
+	struct run_result *rr = &run->results[sl->idx];
+	struct result *shared = sl->shared, *res = &rr->res;
+	const struct check *c = rr->check;
+	siginfo_t si;
+	bool gone;
+
+	shared->duration_us = now_us() - sl->t0;
 	if (ret == 0 && shared->returned) {
 		result_evidence(shared,
 				"deadline of %u s passed after the check returned, while its "
 				"process exited (closing its files, unmapping its memory):",
-				timeout);
-		task_describe_group(pid, shared);
+				sl->timeout);
+		task_describe_group(sl->pid, shared);
 		result_fail(shared,
 			    "the check returned, but its process did not exit by its %u s "
 			    "deadline: closing or unmapping its files hangs in the kernel",
-			    timeout);
+			    sl->timeout);
 	} else if (ret == 0) {
 		char step[sizeof(shared->step)];
 
 		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
 		result_evidence(shared, "deadline of %u s passed while the check was in: %s",
-				timeout, step);
-		task_describe_group(pid, shared);
-		result_fail(shared, "no result after %u s: stuck in %s", timeout, step);
+				sl->timeout, step);
+		task_describe_group(sl->pid, shared);
+		result_fail(shared, "no result after %u s: stuck in %s", sl->timeout, step);
 	} else if (ret == -EINTR) {
 		result_skip(shared, "interrupted");
 		run->interrupted = true;
@@ -154,8 +319,11 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 	/* Read how the child ended before kill_group() reaps it. */
 	memset(&si, 0, sizeof(si));
 	if (ret == 1)
-		waitid(P_PID, pid, &si, WEXITED | WNOWAIT);
-	gone = kill_group(run, pid, shared);
+		waitid(P_PID, sl->pid, &si, WEXITED | WNOWAIT);
+	/* Still running: let it drop its pins first, or a wait for them never ends. */
+	if (ret != 1 && !kill(-sl->pid, PIN_LET_GO_SIGNAL))
+		usleep(LET_GO_MS * 1000);
+	gone = kill_group(run, sl->pid, shared);
 
 	if (ret == 1) {
 		if (si.si_code == CLD_KILLED || si.si_code == CLD_DUMPED)
@@ -172,48 +340,58 @@ static void run_one(struct run *run, const struct check *c, struct result *res,
 
 	*res = *shared;
 	munmap(shared, sizeof(*shared));
+	if (sl->pidfd >= 0)
+		close(sl->pidfd);
 
 	/* A stuck task of the check may still hold its files: they go at the end. */
-	if (dir[0] && !run->opt->keep && gone)
-		remove_check_dir(run, dir, res);
-	kmsg_collect(&run->kmsg, res);
+	if (sl->dir[0] && !run->opt->keep && gone)
+		remove_check_dir(run, sl->dir, res);
+
+	/* Everything logged until now may be this check's: judge it with the slot. */
+	kmsg_pump(run);
+	kmsg_judge(run);
+	res->klog_len = sl->klog.klog_len;
+	memcpy(res->klog, sl->klog.klog, sl->klog.klog_len + 1);
+	res->klog_bad = sl->klog.klog_bad;
+	memcpy(res->klog_first_bad, sl->klog.klog_first_bad, sizeof(res->klog_first_bad));
+	res->klog_pid = sl->klog.klog_pid;
+	memcpy(res->klog_comm, sl->klog.klog_comm, sizeof(res->klog_comm));
+	memcpy(res->klog_with, sl->klog.klog_with, sizeof(res->klog_with));
+
+	if (res->klog_bad && res->klog_with[0])
+		result_evidence(res,
+				"the first bad kernel record may be theirs as much as this "
+				"check's: it was logged while these ran too: %s",
+				res->klog_with);
 	/* Under fstests, _check_dmesg judges the log; the lines stay as evidence. */
-	if (res->klog_bad && run->opt->no_kmsg_verdict)
+	if (res->klog_bad && run->opt->no_kmsg_verdict) {
 		result_evidence(res, "kernel log: %s (not judged: --no-kmsg-verdict)",
 				res->klog_first_bad);
-	else if (res->klog_bad && res->klog_pid)
-		result_fail(res, "kernel log: %s (task %d%s%s)", res->klog_first_bad,
-			    res->klog_pid, res->klog_comm[0] ? " " : "", res->klog_comm);
-	else if (res->klog_bad)
-		result_fail(res, "kernel log: %s", res->klog_first_bad);
-	kmsg_mark(&run->kmsg, "zdcheck: end %s: %s", c->name, status_name(res->status));
-}
+	} else if (res->klog_bad) {
+		char who[sizeof(res->klog_with) + 64];
+		int off = 0;
 
-/*
- * A check whose timeline did not hold (on a loaded machine a thread can
- * wake a hundred milliseconds late) proved nothing either way: run it
- * again, and keep why in the evidence. Never more than RUN_ATTEMPTS, and an
- * inconclusive last attempt stays an error.
- */
-#define RUN_ATTEMPTS 3
-
-static void run_attempts(struct run *run, const struct check *c, struct result *res)
-{
-	char why[RUN_ATTEMPTS][sizeof(res->reason)];
-	unsigned int n, i;
-
-	for (n = 1;; n++) {
-		result_init(res);
-		run_one(run, c, res, n);
-		if (res->status != STATUS_ERROR || !res->inconclusive || n == RUN_ATTEMPTS ||
-		    run->interrupted || zd_stop || run->nstuck)
-			break;
-		snprintf(why[n - 1], sizeof(why[0]), "%s", res->reason);
+		who[0] = '\0';
+		if (res->klog_pid)
+			off = snprintf(who, sizeof(who), "task %d%s%s", res->klog_pid,
+				       res->klog_comm[0] ? " " : "", res->klog_comm);
+		if (res->klog_with[0])
+			snprintf(who + off, sizeof(who) - off, "%salso running: %s",
+				 off ? "; " : "", res->klog_with);
+		result_fail(res, "kernel log: %s%s%s%s", res->klog_first_bad,
+			    who[0] ? " (" : "", who, who[0] ? ")" : "");
 	}
-	for (i = 1; i < n; i++)
-		result_evidence(res, "attempt %u was inconclusive: %s", i, why[i - 1]);
-	if (n > 1)
-		result_value(res, "attempts", n);
+	kmsg_mark(&run->kmsg, "zdcheck: end %s: %s", c->name, status_name(res->status));
+
+	rr->end_us = now_us();
+	rr->state = RR_DONE;
+	if (res->crowded && run->ntaints < run->nselected * RUN_ATTEMPTS) {
+		run->taints[run->ntaints].start_us = rr->start_us;
+		run->taints[run->ntaints].end_us = rr->end_us;
+		run->ntaints++;
+	}
+	sl->pid = 0;
+	run->busy &= ~(1ULL << s);
 }
 
 static bool applies(const struct run *run, const struct check *c)
@@ -222,19 +400,248 @@ static bool applies(const struct run *run, const struct check *c)
 	       select_wanted(run->opt, c->name);
 }
 
+/* The next row of the table to run, consuming those that do not apply. */
+static const struct check *next_row(struct run *run)
+{
+	const struct check_table *t = run->table;
+
+	for (; run->next_row < t->n; run->next_row++)
+		if (applies(run, &t->rows[run->next_row]))
+			return &t->rows[run->next_row];
+	return NULL;
+}
+
+/* A new row whose needs are unmet ends at once, without a process. */
+static bool unmet(struct run *run, struct run_result *rr)
+{
+	bool exhausted = false;
+	const char *why = needs_unmet(rr->check->needs, run->target, &exhausted);
+
+	if (!why)
+		return false;
+	/* A probe that ran out of resources could not tell: no skip. */
+	if (exhausted)
+		result_error(&rr->res, "%s", why);
+	else
+		result_skip(&rr->res, "%s", why);
+	rr->state = RR_DONE;
+	return true;
+}
+
+static unsigned int nbusy(const struct run *run)
+{
+	return (unsigned int)__builtin_popcountll(run->busy);
+}
+
+static bool alone_running(const struct run *run)
+{
+	unsigned int s;
+
+	for (s = 0; s < run->jobs; s++)
+		if ((run->busy & (1ULL << s)) && run->results[run->slots[s].idx].alone)
+			return true;
+	return false;
+}
+
+static unsigned int free_slot(const struct run *run)
+{
+	unsigned int s;
+
+	for (s = 0; s < run->jobs; s++)
+		if (!(run->busy & (1ULL << s)))
+			return s;
+	return run->jobs;
+}
+
+/*
+ * Starts what may start now: an attempt to make again, alone, first (so
+ * its row is reported in turn), then the table's rows in order. A check
+ * that runs alone waits until the others end, and nothing starts beside it.
+ */
+static void start_more(struct run *run)
+{
+	while (!run->interrupted && !zd_stop && !alone_running(run)) {
+		const struct check *c = NULL;
+		struct run_result *rr = NULL;
+		bool alone = true;
+		size_t i;
+
+		for (i = 0; i < run->nresults && !rr; i++)
+			if (run->results[i].state == RR_WAITING)
+				rr = &run->results[i];
+		if (!rr) {
+			c = next_row(run);
+			if (!c)
+				return;
+			alone = alone_row(run, c);
+		}
+		if (nbusy(run) && (alone || nbusy(run) == run->jobs))
+			return;
+		if (c) {
+			rr = &run->results[run->nresults++];
+			run->next_row++;
+			rr->check = c;
+			result_init(&rr->res);
+			if (run->on_start)
+				run->on_start(run->arg, run, c);
+			if (unmet(run, rr))
+				continue;
+		}
+		if (start_slot(run, free_slot(run), rr - run->results, alone)) {
+			rr->end_us = now_us();
+			rr->state = RR_DONE;
+		}
+	}
+}
+
+/* Waits until a check ends, its deadline comes, or the log has news. */
+static void wait_some(struct run *run)
+{
+	struct pollfd pfd[RUN_MAX_JOBS + 1];
+	long long now = now_us(), until = now + 1000000;
+	unsigned int s, n = 0;
+	bool exact = true;
+
+	for (s = 0; s < run->jobs; s++) {
+		const struct run_slot *sl = &run->slots[s];
+
+		if (!(run->busy & (1ULL << s)))
+			continue;
+		if (sl->deadline < until)
+			until = sl->deadline;
+		if (sl->pidfd >= 0)
+			pfd[n++] = (struct pollfd){ .fd = sl->pidfd, .events = POLLIN };
+		else
+			exact = false; /* before pidfd_open (v5.3): look again soon */
+	}
+	if (run->kmsg.readable && run->kmsg.fd >= 0)
+		pfd[n++] = (struct pollfd){ .fd = run->kmsg.fd, .events = POLLIN };
+	if (run->nheld && run->held_us + KMSG_QUIET_US < until)
+		until = run->held_us + KMSG_QUIET_US;
+	if (!exact && now + 10000 < until)
+		until = now + 10000;
+	if (until > now)
+		poll(pfd, n, (int)((until - now) / 1000) + 1);
+	kmsg_pump(run);
+	if (run->nheld && now_us() >= run->held_us + KMSG_QUIET_US)
+		kmsg_judge(run);
+
+	for (s = 0; s < run->jobs; s++) {
+		struct run_slot *sl = &run->slots[s];
+		siginfo_t si;
+
+		if (!(run->busy & (1ULL << s)))
+			continue;
+		memset(&si, 0, sizeof(si));
+		if (waitid(P_PID, sl->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid)
+			finish_slot(run, s, 1);
+		else if (zd_stop)
+			finish_slot(run, s, -EINTR);
+		else if (now_us() >= sl->deadline)
+			finish_slot(run, s, 0);
+	}
+}
+
+static bool overlaps_taint(const struct run *run, const struct run_result *rr)
+{
+	size_t i;
+
+	for (i = 0; i < run->ntaints; i++)
+		if (run->taints[i].start_us < rr->end_us &&
+		    rr->start_us < run->taints[i].end_us &&
+		    (run->taints[i].start_us != rr->start_us || !rr->res.crowded))
+			return true;
+	return false;
+}
+
+/*
+ * Whether an ended attempt must be made again, alone: it was inconclusive
+ * (a thread ran late, or others ran beside it), or it failed beside an
+ * attempt whose kernel freed a pinned block that its files may have taken,
+ * and none of its failures is its own timeline's.
+ */
+static bool again(struct run *run, struct run_result *rr)
+{
+	const struct result *r = &rr->res;
+
+	if (rr->attempts == RUN_ATTEMPTS || run->interrupted || zd_stop || run->nstuck)
+		return false;
+	if (r->status == STATUS_ERROR && r->inconclusive)
+		return true;
+	return r->status == STATUS_FAIL && !r->own_fail && !rr->alone &&
+	       overlaps_taint(run, rr);
+}
+
+/*
+ * Settles ended attempts and reports them in table order. An attempt is
+ * settled when no check that started before it ended is still running: a
+ * check beside it can no longer ask for it to be made again.
+ */
+static void settle(struct run *run)
+{
+	size_t i;
+	unsigned int s;
+
+	for (i = run->nreported; i < run->nresults; i++) {
+		struct run_result *rr = &run->results[i];
+		bool open = false;
+
+		if (rr->state != RR_DONE)
+			continue;
+		for (s = 0; s < run->jobs; s++)
+			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
+				open = true;
+		if (open || !again(run, rr))
+			continue;
+		snprintf(rr->why[rr->attempts - 1], sizeof(rr->why[0]), "%s%s",
+			 rr->res.status == STATUS_FAIL ?
+				 "failed beside a check whose kernel freed a pinned block: " :
+				 "",
+			 rr->res.reason);
+		rr->state = RR_WAITING;
+	}
+	while (run->nreported < run->nresults) {
+		struct run_result *rr = &run->results[run->nreported];
+		unsigned int n;
+
+		if (rr->state != RR_DONE)
+			break;
+		for (s = 0; s < run->jobs; s++)
+			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
+				return;
+		for (n = 1; n < rr->attempts; n++)
+			result_evidence(&rr->res, "attempt %u was inconclusive: %s", n,
+					rr->why[n - 1]);
+		if (rr->attempts > 1)
+			result_value(&rr->res, "attempts", rr->attempts);
+		rr->state = RR_REPORTED;
+		run->nreported++;
+		run->count[rr->res.status]++;
+		if (run->on_result)
+			run->on_result(run->arg, run, rr);
+	}
+}
+
 int run_checks(struct run *run)
 {
 	const struct check_table *t = run->table;
-	const char *unmet;
-	bool exhausted;
+	struct rusage ru;
 	size_t i;
 
 	run->nselected = 0;
 	for (i = 0; i < t->n; i++)
 		run->nselected += applies(run, &t->rows[i]);
+	run->jobs = run->opt->jobs ? run->opt->jobs : 1;
+	if (run->jobs > RUN_MAX_JOBS)
+		run->jobs = RUN_MAX_JOBS;
 	run->results = calloc(run->nselected ? run->nselected : 1, sizeof(*run->results));
-	if (!run->results)
+	run->slots = calloc(run->jobs, sizeof(*run->slots));
+	run->held = calloc(KMSG_HELD_MAX, sizeof(*run->held));
+	run->taints = calloc(run->nselected * RUN_ATTEMPTS + 1, sizeof(*run->taints));
+	if (!run->results || !run->slots || !run->held || !run->taints) {
+		run_free(run);
 		return -ENOMEM;
+	}
 	if (!run->kill_grace_ms)
 		run->kill_grace_ms = 5000;
 
@@ -242,41 +649,51 @@ int run_checks(struct run *run)
 	kmsg_open(&run->kmsg);
 	if (run->on_begin)
 		run->on_begin(run->arg, run);
-	for (i = 0; i < t->n && !run->interrupted && !zd_stop; i++) {
-		const struct check *c = &t->rows[i];
-		struct run_result *rr;
-
-		if (!applies(run, c))
+	for (;;) {
+		start_more(run);
+		if (nbusy(run) > run->most_running)
+			run->most_running = nbusy(run);
+		if (!run->busy) {
+			settle(run);
+			/* Nothing runs: what settle() asked to make again, or the end. */
+			for (i = 0; i < run->nresults; i++)
+				if (run->results[i].state == RR_WAITING)
+					break;
+			if (i == run->nresults || run->interrupted || zd_stop)
+				break;
 			continue;
-		rr = &run->results[run->nresults++];
-		rr->check = c;
-		result_init(&rr->res);
-		if (run->on_start)
-			run->on_start(run->arg, run, c);
-
-		exhausted = false;
-		unmet = needs_unmet(c->needs, run->target, &exhausted);
-		/* A probe that ran out of resources could not tell: no skip. */
-		if (unmet && exhausted)
-			result_error(&rr->res, "%s", unmet);
-		else if (unmet)
-			result_skip(&rr->res, "%s", unmet);
-		else
-			run_attempts(run, c, &rr->res);
-
-		run->count[rr->res.status]++;
-		if (run->on_result)
-			run->on_result(run->arg, run, rr);
+		}
+		wait_some(run);
+		settle(run);
 	}
 	if (zd_stop)
 		run->interrupted = true;
+	/* Attempts that were to be made again, cut short: their last one stands. */
+	for (i = 0; i < run->nresults; i++)
+		if (run->results[i].state == RR_WAITING)
+			run->results[i].state = RR_DONE;
+	settle(run);
+	for (i = 0; i < run->nheld; i++)
+		free(run->held[i].raw);
+	run->nheld = 0;
 	kmsg_close(&run->kmsg);
 	run->ended_us = now_us();
+	/* Reaped children count: every check's process and its files' removal. */
+	if (!getrusage(RUSAGE_SELF, &ru))
+		run->maxrss_kb = ru.ru_maxrss;
+	if (!getrusage(RUSAGE_CHILDREN, &ru))
+		run->check_maxrss_kb = ru.ru_maxrss;
 	return 0;
 }
 
 void run_free(struct run *run)
 {
 	free(run->results);
+	free(run->slots);
+	free(run->held);
+	free(run->taints);
 	run->results = NULL;
+	run->slots = NULL;
+	run->held = NULL;
+	run->taints = NULL;
 }

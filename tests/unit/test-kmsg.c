@@ -86,12 +86,47 @@ static void test_task(void)
 	}
 }
 
+/*
+ * Whose a group of records is, with checks side by side (slots 0-2
+ * running): a splat that names a check's task is that check's; one that
+ * names a kworker, or no task, belongs to every check that was running.
+ */
+static void test_owners(void)
+{
+	struct kmsg_held oops[] = {
+		{ .owner = KMSG_NOBODY, .running = 0x7 }, /* BUG: unable to handle ... */
+		{ .owner = KMSG_NOBODY, .running = 0x7 }, /* #PF: ... */
+		{ .owner = 1, .running = 0x7 }, /* CPU: 0 PID: 412 Comm: zdcheck */
+		{ .owner = KMSG_NOBODY, .running = 0x3 }, /* Call Trace: (slot 2 ended) */
+	};
+	struct kmsg_held worker[] = {
+		{ .owner = KMSG_NOBODY, .running = 0x3 },
+		{ .owner = KMSG_FOREIGN, .running = 0x7 }, /* CPU: 1 PID: 56 Comm: kworker */
+		{ .owner = 1, .running = 0x7 },
+	};
+	struct kmsg_held two[] = {
+		{ .owner = 0, .running = 0x7 },
+		{ .owner = 2, .running = 0x7 },
+	};
+	struct kmsg_held anonymous[] = {
+		{ .owner = KMSG_NOBODY, .running = 0x1 },
+		{ .owner = KMSG_NOBODY, .running = 0x4 },
+	};
+
+	EXPECT(kmsg_owners(oops, ARRAY_SIZE(oops)) == 0x2);
+	EXPECT(kmsg_owners(worker, ARRAY_SIZE(worker)) == 0x7);
+	EXPECT(kmsg_owners(two, ARRAY_SIZE(two)) == 0x5);
+	EXPECT(kmsg_owners(anonymous, ARRAY_SIZE(anonymous)) == 0x5);
+	EXPECT(kmsg_owners(NULL, 0) == 0);
+}
+
 int main(void)
 {
 	struct result *r = calloc(1, sizeof(*r));
 
 	test_parse();
 	test_task();
+	test_owners();
 
 	feed("warn-splat.kmsg", r);
 	/* 15 kernel records kept (the user marker is not), 2 of them bad. */

@@ -196,26 +196,29 @@ static void pass_in_dir(const struct check *c, struct check_ctx *ctx)
 	result_pass(ctx->res);
 }
 
+/* A row of a test table: an fs-dax check with a 10 s deadline. */
+#define ROW(name_, run_)                                                            \
+	{                                                                           \
+		.name = name_, .target = TARGET_FSDAX, .timeout_s = 10, .run = run_ \
+	}
+
 static const struct check rows[] = {
-	{ .name = "t/pass", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
+	ROW("t/pass", pass),
 	{ .name = "t/hang", .target = TARGET_FSDAX, .timeout_s = 1, .run = hang },
-	{ .name = "t/crash", .target = TARGET_FSDAX, .timeout_s = 10, .run = crash },
+	ROW("t/crash", crash),
 	{ .name = "t/skip",
 	  .target = TARGET_FSDAX,
 	  .needs = NEED_LIBPMEM2,
 	  .timeout_s = 10,
 	  .run = pass },
 	{ .name = "t/devdax-only", .target = TARGET_DEVDAX, .timeout_s = 10, .run = pass },
-	{ .name = "t/no-verdict", .target = TARGET_FSDAX, .timeout_s = 10, .run = no_verdict },
-	{ .name = "t/bad-exit", .target = TARGET_FSDAX, .timeout_s = 10, .run = bad_exit },
-	{ .name = "t/user-warning",
-	  .target = TARGET_FSDAX,
-	  .timeout_s = 10,
-	  .run = user_warning },
-	{ .name = "t/late-twice", .target = TARGET_FSDAX, .timeout_s = 10, .run = late_twice },
-	{ .name = "t/always-late", .target = TARGET_FSDAX, .timeout_s = 10, .run = always_late },
-	{ .name = "t/interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = interrupt_me },
-	{ .name = "t/after-interrupt", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass },
+	ROW("t/no-verdict", no_verdict),
+	ROW("t/bad-exit", bad_exit),
+	ROW("t/user-warning", user_warning),
+	ROW("t/late-twice", late_twice),
+	ROW("t/always-late", always_late),
+	ROW("t/interrupt", interrupt_me),
+	ROW("t/after-interrupt", pass),
 };
 static const struct check_table table = { rows, ARRAY_SIZE(rows) };
 
@@ -226,19 +229,11 @@ static const struct check unkillable_row = { .name = "t/unkillable",
 static const struct check_table unkillable_table = { &unkillable_row, 1 };
 
 static const struct check removal_rows[] = {
-	{ .name = "t/leak", .target = TARGET_FSDAX, .timeout_s = 10, .run = leak },
-	{ .name = "t/pass-then-hang",
-	  .target = TARGET_FSDAX,
-	  .timeout_s = 10,
-	  .run = pass_then_hang },
-	{ .name = "t/pass-in-dir", .target = TARGET_FSDAX, .timeout_s = 10, .run = pass_in_dir },
+	ROW("t/leak", leak),
+	ROW("t/pass-then-hang", pass_then_hang),
+	ROW("t/pass-in-dir", pass_in_dir),
 };
 static const struct check_table removal_table = { removal_rows, ARRAY_SIZE(removal_rows) };
-
-static void on_sigint(int sig)
-{
-	zd_stop = sig;
-}
 
 static const struct result *find(const struct run *run, const char *name)
 {
@@ -249,6 +244,169 @@ static const struct result *find(const struct run *run, const char *name)
 			return &run->results[i].res;
 	fprintf(stderr, "no result for %s\n", name);
 	exit(1);
+}
+
+/*
+ * Side by side (-j): what each check saw, in memory they share with the
+ * test. A check sleeps 300 ms between its start and end marks.
+ */
+static struct side {
+	int running, most; /* checks inside their sleep now, and at most */
+	int alone_with; /* others running while the alone row ran */
+	int crowded_tries, beside_tries;
+	bool alone_seen[8];
+} * side;
+
+static void sleep_ms(int ms)
+{
+	usleep((useconds_t)ms * 1000);
+}
+
+static void busy(const struct check *c, struct check_ctx *ctx)
+{
+	int now = __atomic_add_fetch(&side->running, 1, __ATOMIC_SEQ_CST);
+	int most = __atomic_load_n(&side->most, __ATOMIC_SEQ_CST);
+
+	while (now > most && !__atomic_compare_exchange_n(&side->most, &most, now, false,
+							  __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+	sleep_ms(300);
+	__atomic_sub_fetch(&side->running, 1, __ATOMIC_SEQ_CST);
+}
+
+static void side_pass(const struct check *c, struct check_ctx *ctx)
+{
+	busy(c, ctx);
+	result_pass(ctx->res);
+}
+
+static void side_alone(const struct check *c, struct check_ctx *ctx)
+{
+	int others = __atomic_load_n(&side->running, __ATOMIC_SEQ_CST);
+
+	busy(c, ctx);
+	others += __atomic_load_n(&side->running, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&side->alone_with, others, __ATOMIC_SEQ_CST);
+	side->alone_seen[0] = ctx->alone;
+	result_pass(ctx->res);
+}
+
+/* Its kernel freed a pinned block: with others beside it, nothing is shown. */
+static void side_crowded(const struct check *c, struct check_ctx *ctx)
+{
+	__atomic_add_fetch(&side->crowded_tries, 1, __ATOMIC_SEQ_CST);
+	busy(c, ctx);
+	if (!ctx->alone)
+		result_crowded(ctx->res, "returned while pinned, with others running");
+	else
+		result_fail(ctx->res, "returned while pinned");
+}
+
+/* Fails beside the crowded one (its block taken), passes alone. */
+static void side_victim(const struct check *c, struct check_ctx *ctx)
+{
+	__atomic_add_fetch(&side->beside_tries, 1, __ATOMIC_SEQ_CST);
+	busy(c, ctx);
+	if (!ctx->alone)
+		result_fail(ctx->res, "the pinned page changed while pinned");
+	else
+		result_pass(ctx->res);
+}
+
+/* Beside it too, but its own change never woke up: that is no neighbour's doing. */
+static void side_own(const struct check *c, struct check_ctx *ctx)
+{
+	busy(c, ctx);
+	result_fail(ctx->res, "ftruncate(0) never woke up after the pin was released");
+	ctx->res->own_fail = true;
+}
+
+static void side_fail(const struct check *c, struct check_ctx *ctx)
+{
+	busy(c, ctx);
+	result_fail(ctx->res, "still blocked 2 s after the pin was let go");
+}
+
+static const struct check side_rows[] = {
+	ROW("j/1", side_pass),
+	ROW("j/2", side_pass),
+	ROW("j/3", side_fail),
+	ROW("j/4", side_pass),
+	{ .name = "j/alone",
+	  .target = TARGET_FSDAX,
+	  .flags = CHECK_ALONE,
+	  .timeout_s = 10,
+	  .run = side_alone },
+	ROW("j/crowded", side_crowded),
+	ROW("j/victim", side_victim),
+	ROW("j/own", side_own),
+};
+static const struct check_table side_table = { side_rows, ARRAY_SIZE(side_rows) };
+
+static char side_order[ARRAY_SIZE(side_rows)][16];
+static size_t side_nreported;
+
+static void side_report(void *arg, const struct run *run, const struct run_result *rr)
+{
+	snprintf(side_order[side_nreported++], sizeof(side_order[0]), "%s", rr->check->name);
+}
+
+/*
+ * -j 4: checks overlap, a CHECK_ALONE row runs with nothing beside it, a
+ * crowded attempt is made again alone and so is the failure beside it
+ * unless it is its own timeline's, a failure beside no crowded attempt
+ * stands, and the report keeps table order.
+ */
+static void test_jobs(void)
+{
+	struct options o = { .hold_ms = 10, .jobs = 4 };
+	struct target t = { .kind = TARGET_FSDAX };
+	struct run run = {
+		.opt = &o, .target = &t, .table = &side_table, .on_result = side_report
+	};
+	const struct result *r;
+	long long t0;
+	size_t i;
+
+	side = mmap(NULL, sizeof(*side), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		    0);
+	EXPECT(side != MAP_FAILED);
+	memset(side, 0, sizeof(*side));
+	zd_stop = 0;
+	t0 = now_us();
+	EXPECT(run_checks(&run) == 0);
+	/* One after another: 10 attempts of 300 ms; side by side, far less. */
+	fprintf(stderr, "jobs: %lld ms, at most %d at once\n", (now_us() - t0) / 1000,
+		side->most);
+	EXPECT(now_us() - t0 < 2500000);
+	EXPECT(side->most >= 3 && run.most_running >= 3);
+	EXPECT(side->alone_with == 0 && side->alone_seen[0]);
+
+	EXPECT(side_nreported == ARRAY_SIZE(side_rows));
+	for (i = 0; i < side_nreported && i < ARRAY_SIZE(side_rows); i++)
+		EXPECT_STR(side_order[i], side_rows[i].name);
+
+	r = find(&run, "j/3");
+	EXPECT(r->status == STATUS_FAIL && !result_get_value(r, "attempts"));
+	r = find(&run, "j/crowded");
+	EXPECT(side->crowded_tries == 2);
+	EXPECT(r->status == STATUS_FAIL && !strcmp(r->reason, "returned while pinned"));
+	EXPECT(strstr(r->evidence, "attempt 1 was inconclusive: returned while pinned, with "
+				   "others running"));
+	r = find(&run, "j/victim");
+	EXPECT(side->beside_tries == 2 && r->status == STATUS_PASS);
+	EXPECT(strstr(r->evidence, "attempt 1 was inconclusive: failed beside a check whose "
+				   "kernel freed a pinned block: the pinned page changed"));
+	EXPECT(result_get_value(r, "attempts")->value == 2);
+	r = find(&run, "j/own");
+	EXPECT(r->status == STATUS_FAIL && !result_get_value(r, "attempts"));
+	EXPECT(run.count[STATUS_PASS] == 5 && run.count[STATUS_FAIL] == 3);
+	run_free(&run);
+}
+
+static void on_sigint(int sig)
+{
+	zd_stop = sig;
 }
 
 /* The verdicts of a stuck removal, on what a 7.x eviction and a lock show. */
@@ -421,5 +579,6 @@ int main(void)
 
 	test_removal_verdict();
 	test_stuck_removal(&o);
+	test_jobs();
 	return unit_done();
 }
