@@ -281,6 +281,8 @@ static enum zd_outcome run_target(struct options *o, struct target *t,
 	for (i = 0; i < run.nstuck; i++)
 		zd_err("process group %d is still stuck in the kernel and was left behind",
 		       run.stuck[i]);
+	/* What they wait for will not come: removing the slow devices cannot wait for it. */
+	t->slow.lost = run.nstuck > 0;
 	run_free(&run);
 	return out;
 }
@@ -344,9 +346,9 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 		dax_watch_open();
 	/* Checks side by side read from slow devices of their own. */
 	if (t.slow.fd >= 0 && o->jobs > 1)
-		lanes = slowdev_lanes(&t.slow, o->jobs);
+		lanes = slowdev_lanes(&t.slow, run_slots(o->jobs));
 	out = run_target(o, &t, lanes);
-	slowdev_lanes_close(lanes, o->jobs);
+	slowdev_lanes_close(lanes, run_slots(o->jobs), t.slow.lost);
 	dax_watch_close();
 	target_close(&t);
 	return out;

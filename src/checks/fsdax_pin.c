@@ -148,6 +148,21 @@ static bool wait_done(struct mutator *mu, long long deadline_us)
 	return true;
 }
 
+/*
+ * wait_done() past the release, where only a kernel that lost the wake-up
+ * or leaked the page makes it last: the check sleeps for seconds, and the
+ * runner may start another meanwhile (result->waiting).
+ */
+static bool wait_woken(struct mutator *mu, long long deadline_us, struct result *r)
+{
+	bool done;
+
+	__atomic_store_n(&r->waiting, true, __ATOMIC_RELEASE);
+	done = wait_done(mu, deadline_us);
+	__atomic_store_n(&r->waiting, false, __ATOMIC_RELEASE);
+	return done;
+}
+
 static void on_signal(int sig)
 {
 }
@@ -175,7 +190,7 @@ static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread
 				p->released_us - p->taken_us);
 	sigaction(SIGUSR1, &sa, NULL);
 	pthread_kill(thread, SIGUSR1);
-	if (wait_done(mu, now_us() + CHECK_RECHECK_S * 1000000LL)) {
+	if (wait_woken(mu, now_us() + CHECK_RECHECK_S * 1000000LL, r)) {
 		result_fail(r,
 			    "%s never woke up after the pin was released (lost wake-up): "
 			    "after a signal made it re-check, it returned at once",
@@ -381,8 +396,9 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 			result_evidence(r, "victim files: %s after %d", strerror(-ret), vs.n);
 		pin_let_go(&p);
 	}
-	if (!wait_done(&mu,
-		       p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us)) {
+	if (!wait_woken(&mu,
+			p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us,
+			r)) {
 		no_wake(r, &p, &mu, thread, o->wake_limit_s);
 		stuck = true;
 		goto out_pin; /* the blocked thread holds i_rwsem: leave the files alone */

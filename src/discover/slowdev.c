@@ -260,7 +260,7 @@ struct slowdev *slowdev_lanes(const struct slowdev *sd, unsigned int n)
 		}
 	}
 	if (i < n) {
-		slowdev_lanes_close(lanes, i);
+		slowdev_lanes_close(lanes, i, false);
 		return NULL;
 	}
 	return lanes;
@@ -269,12 +269,14 @@ struct slowdev *slowdev_lanes(const struct slowdev *sd, unsigned int n)
 #endif
 }
 
-void slowdev_lanes_close(struct slowdev *lanes, unsigned int n)
+void slowdev_lanes_close(struct slowdev *lanes, unsigned int n, bool lost)
 {
 	unsigned int i;
 
-	for (i = 1; lanes && i < n; i++)
+	for (i = 1; lanes && i < n; i++) {
+		lanes[i].lost = lost;
 		slowdev_close(&lanes[i]);
+	}
 	free(lanes);
 }
 
@@ -295,8 +297,8 @@ static void remove_devices(struct slowdev *sd)
 
 void slowdev_close(struct slowdev *sd)
 {
+	int i, status, wait_ms;
 	pid_t pid;
-	int i, status;
 
 	if (sd->fd >= 0)
 		close(sd->fd);
@@ -313,17 +315,18 @@ void slowdev_close(struct slowdev *sd)
 			remove_devices(sd);
 			_exit(0);
 		}
-		for (i = 0; pid > 0 && i < CLOSE_WAIT_MS / 10; i++) {
+		wait_ms = sd->lost ? 1000 : CLOSE_WAIT_MS;
+		for (i = 0; pid > 0 && i < wait_ms / 10; i++) {
 			if (waitpid(pid, &status, WNOHANG) == pid)
 				break;
 			usleep(10000);
 		}
 		if (pid < 0)
 			remove_devices(sd);
-		else if (i == CLOSE_WAIT_MS / 10)
+		else if (i == wait_ms / 10)
 			zd_err("%s not removed: the kernel still holds its I/O after %d s "
 			       "(process %d left waiting)",
-			       sd->dm_name[0] ? sd->dm_name : sd->nullb, CLOSE_WAIT_MS / 1000,
+			       sd->dm_name[0] ? sd->dm_name : sd->nullb, wait_ms / 1000,
 			       (int)pid);
 	}
 	sd->dm_name[0] = '\0';

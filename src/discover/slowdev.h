@@ -25,6 +25,11 @@ struct slowdev {
 	unsigned long long data_seed; /* the pattern on our device */
 	char why[200]; /* why there is none */
 	bool exhausted; /* none because zdcheck's own resources ran out */
+	/*
+	 * A check was left stuck in the kernel: the I/O it waits for will not
+	 * complete, and closing waits a second, not CLOSE_WAIT_MS, for it.
+	 */
+	bool lost;
 };
 
 /*
@@ -42,8 +47,8 @@ void slowdev_close(struct slowdev *sd);
  * that read from it run alone.
  */
 struct slowdev *slowdev_lanes(const struct slowdev *sd, unsigned int n);
-/* Removes lanes 1 to @n - 1 and frees them. */
-void slowdev_lanes_close(struct slowdev *lanes, unsigned int n);
+/* Removes lanes 1 to @n - 1 (as slowdev_close() with @lost) and frees them. */
+void slowdev_lanes_close(struct slowdev *lanes, unsigned int n, bool lost);
 /*
  * Reads submitted to the device and not yet completed: from dm-delay's own
  * status for our device (the block layer's "inflight" does not count bios

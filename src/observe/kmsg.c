@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "observe/kmsg.h"
+#include "zdcheck.h"
 
 /* What the kernel prints when refcounting, locking or memory goes wrong. */
 static const char *const bad_patterns[] = {
@@ -85,6 +86,24 @@ bool kmsg_is_bad(const struct kmsg_record *rec)
 		return false;
 	for (i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++)
 		if (find(rec->msg, rec->len, bad_patterns[i]))
+			return true;
+	return false;
+}
+
+bool kmsg_is_fatal(const struct kmsg_record *rec)
+{
+	static const char *const fatal[] = {
+		"BUG:",
+		"kernel BUG at",
+		"Oops",
+		"general protection fault",
+	};
+	size_t i;
+
+	if (rec->facility != 0)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(fatal); i++)
+		if (find(rec->msg, rec->len, fatal[i]))
 			return true;
 	return false;
 }

@@ -22,6 +22,12 @@ int kmsg_parse(const char *raw, size_t len, struct kmsg_record *rec);
 /* A kernel-facility record that says the kernel misbehaved. */
 bool kmsg_is_bad(const struct kmsg_record *rec);
 /*
+ * A kernel record that says a task died in the kernel (an oops, a BUG, a
+ * general protection fault): what it held stays held, and whoever waits
+ * for it waits for good.
+ */
+bool kmsg_is_fatal(const struct kmsg_record *rec);
+/*
  * The task a record names, as the kernel prints it in a splat: "... PID: 412
  * Comm: zdcheck ..." (the CPU line of a WARN, BUG or Oops), "WARNING: CPU: 1
  * PID: 412 at ..." (7.x: "WARNING: ... at f+0x7b/0xd0, CPU#1: zdcheck/412"),
@@ -66,6 +72,7 @@ struct kmsg_held {
 	size_t len;
 	int owner; /* the slot of the check whose task the record names, or KMSG_* */
 	unsigned long long running; /* the slots whose checks ran when it was read */
+	bool fatal; /* kmsg_is_fatal() */
 };
 /*
  * The slots a group of records read together belongs to. A splat spreads

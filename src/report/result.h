@@ -58,6 +58,12 @@ struct result {
 	int pid; /* the check's child, for the report */
 	bool returned; /* the check's function returned: its process is exiting */
 	/*
+	 * The check sleeps for up to seconds and needs no CPU meanwhile (a
+	 * change not yet back after the release, a lost wake-up): the runner
+	 * does not count it against -j while it does.
+	 */
+	bool waiting;
+	/*
 	 * The check's own timeline did not hold (a thread ran too late to prove
 	 * anything either way): an error the runner may retry.
 	 */

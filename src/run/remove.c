@@ -80,12 +80,12 @@ int remove_bounded(const char *dir, unsigned int timeout_ms, remove_fn fn, struc
 		_exit(0);
 	}
 
+	rm->pid = pid;
 	if (child_wait(pid, now_us() + timeout_ms * 1000LL, false) == 1) {
 		waitpid(pid, NULL, 0);
 		rm->err = sh->err;
 	} else {
 		rm->err = -ETIMEDOUT;
-		rm->pid = pid;
 		/* The child writes no more: it sleeps in the removal of this entry. */
 		snprintf(rm->at, sizeof(rm->at), "%s", sh->at[0] ? sh->at : dir);
 		rm->state = task_sleeps_in(pid, pid, rm->in, sizeof(rm->in));

@@ -17,8 +17,12 @@ typedef int (*remove_fn)(const char *dir, char *at, size_t len);
 
 struct removal {
 	int err; /* 0, the removal's -errno, or -ETIMEDOUT */
+	/*
+	 * The remover (0 when none was forked); with -ETIMEDOUT still running,
+	 * leading its own process group.
+	 */
+	pid_t pid;
 	/* With -ETIMEDOUT: */
-	pid_t pid; /* the remover, still running: it leads its own process group */
 	char at[PATH_MAX]; /* the entry it was removing */
 	char state; /* its state letter then */
 	char in[128]; /* the kernel function it slept in */

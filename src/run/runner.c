@@ -41,11 +41,17 @@ struct run_slot {
 	struct result klog; /* the kernel records attributed to it */
 	long long t0, deadline;
 	unsigned int timeout;
+	long long oops_us; /* when a record said a task died in the kernel (0: none) */
+	pid_t remover; /* the child that removed its files (0: none yet) */
 	char dir[sizeof(((struct target *)0)->workdir) + 24];
 };
 
 /* How long a check that is still running gets to let go of its pins. */
 #define LET_GO_MS 100
+/* Beyond what its verdict needs, what a check gets after a kernel oops. */
+#define OOPS_GRACE_US 2000000LL
+/* How soon a full runner looks again whether a check began to sleep. */
+#define WAITING_LOOK_US 20000
 /* A kernel record group is judged once the log has been quiet this long. */
 #define KMSG_QUIET_US 50000
 /* At most this many records wait to be judged; more are judged at once. */
@@ -100,13 +106,16 @@ static void child_main(const struct run *run, unsigned int slot, const struct ch
  * whose page was pinned may go here, and eviction can wait for that page
  * for ever. A removal that is stuck fails the check, with where it waits.
  */
-static void remove_check_dir(struct run *run, const char *dir, struct result *r)
+static void remove_check_dir(struct run *run, struct run_slot *sl, struct result *r)
 {
 	unsigned int ms = run->remove_timeout_ms ? run->remove_timeout_ms : REMOVE_TIMEOUT_MS;
 	char verdict[sizeof(r->reason)];
 	struct removal rm;
+	int ret = remove_bounded(sl->dir, ms, run->remover, &rm);
 
-	if (remove_bounded(dir, ms, run->remover, &rm) != -ETIMEDOUT)
+	/* Evicting the files may make the kernel speak: the check's, too. */
+	sl->remover = rm.pid;
+	if (ret != -ETIMEDOUT)
 		return;
 	result_evidence(r,
 			"removing the check's files after it ended: %s still not removed "
@@ -118,14 +127,18 @@ static void remove_check_dir(struct run *run, const char *dir, struct result *r)
 	kill_group(run, rm.pid, r);
 }
 
-/* The slot whose check's process group @pid belongs to, or KMSG_FOREIGN. */
+/*
+ * The slot whose check's process group @pid belongs to, or that removed its
+ * files in @pid, or KMSG_FOREIGN.
+ */
 static int slot_of_task(const struct run *run, pid_t pid)
 {
 	pid_t pgid = getpgid(pid);
 	unsigned int s;
 
-	for (s = 0; pgid > 0 && s < run->jobs; s++)
-		if ((run->busy & (1ULL << s)) && run->slots[s].pid == pgid)
+	for (s = 0; s < run->nslots; s++)
+		if ((run->busy & (1ULL << s)) &&
+		    ((pgid > 0 && run->slots[s].pid == pgid) || run->slots[s].remover == pid))
 			return (int)s;
 	return KMSG_FOREIGN;
 }
@@ -138,10 +151,28 @@ static void names_of(const struct run *run, unsigned long long owners, unsigned 
 	unsigned int s;
 
 	buf[0] = '\0';
-	for (s = 0; s < run->jobs && off < len; s++)
+	for (s = 0; s < run->nslots && off < len; s++)
 		if (s != self && (owners & (1ULL << s)))
 			off += snprintf(buf + off, len - off, "%s%s", off ? ", " : "",
 					run->results[run->slots[s].idx].check->name);
+}
+
+/*
+ * A task died in the kernel while the check ran: what it held stays held,
+ * and a check waiting for it would wait out its whole deadline to learn
+ * nothing more. From now it gets what its verdict needs, no more.
+ */
+static void cut_deadline(struct run *run, struct run_slot *sl)
+{
+	const struct check *c = run->results[sl->idx].check;
+	long long now = now_us(), by;
+
+	if (sl->oops_us)
+		return;
+	sl->oops_us = now;
+	by = now + (long long)check_verdict_ms(c, run->opt) * 1000 + OOPS_GRACE_US;
+	if (by < sl->deadline)
+		sl->deadline = by;
 }
 
 /*
@@ -157,14 +188,17 @@ static void kmsg_judge(struct run *run)
 
 	if (!run->nheld || !owners)
 		return;
-	for (s = 0; s < run->jobs; s++) {
+	for (s = 0; s < run->nslots; s++) {
 		struct result *kl = &run->slots[s].klog;
 		bool clean = !kl->klog_bad;
 
 		if (!(owners & (1ULL << s)))
 			continue;
-		for (i = 0; i < run->nheld; i++)
+		for (i = 0; i < run->nheld; i++) {
 			kmsg_attach(kl, run->held[i].raw, run->held[i].len);
+			if (run->held[i].fatal)
+				cut_deadline(run, &run->slots[s]);
+		}
 		if (clean && kl->klog_bad && (owners & ~(1ULL << s)))
 			names_of(run, owners, s, kl->klog_with, sizeof(kl->klog_with));
 	}
@@ -205,6 +239,7 @@ static void kmsg_pump(struct run *run)
 		memcpy(h->raw, rawp, n);
 		h->len = n;
 		h->running = run->busy;
+		h->fatal = kmsg_is_fatal(&rec);
 		/* Whose task it names, while that task is still there to ask. */
 		pid = kmsg_task(rec.msg, rec.len, comm, sizeof(comm));
 		h->owner = pid ? slot_of_task(run, pid) : KMSG_NOBODY;
@@ -259,6 +294,8 @@ static int start_slot(struct run *run, unsigned int s, size_t idx, bool alone)
 	kmsg_mark(&run->kmsg, "zdcheck: begin %s", c->name);
 	sl->t0 = now_us();
 	sl->deadline = sl->t0 + sl->timeout * 1000000LL;
+	sl->oops_us = 0;
+	sl->remover = 0;
 	pid = child_fork();
 	if (pid < 0) {
 		result_no_resource(&rr->res, errno, ZD_LIM_PROCESS,
@@ -304,6 +341,17 @@ static void finish_slot(struct run *run, unsigned int s, int ret)
 			    "the check returned, but its process did not exit by its %u s "
 			    "deadline: closing or unmapping its files hangs in the kernel",
 			    sl->timeout);
+	} else if (ret == 0 && sl->oops_us) {
+		char step[sizeof(shared->step)];
+
+		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
+		result_evidence(shared,
+				"%lld ms after the kernel log said a task died in the kernel, "
+				"the check was still in: %s",
+				(now_us() - sl->oops_us) / 1000, step);
+		task_describe_group(sl->pid, shared);
+		result_fail(shared, "no result %lld s after the kernel oopsed: stuck in %s",
+			    (now_us() - sl->oops_us + 500000) / 1000000, step);
 	} else if (ret == 0) {
 		char step[sizeof(shared->step)];
 
@@ -345,7 +393,7 @@ static void finish_slot(struct run *run, unsigned int s, int ret)
 
 	/* A stuck task of the check may still hold its files: they go at the end. */
 	if (sl->dir[0] && !run->opt->keep && gone)
-		remove_check_dir(run, sl->dir, res);
+		remove_check_dir(run, sl, res);
 
 	/* Everything logged until now may be this check's: judge it with the slot. */
 	kmsg_pump(run);
@@ -433,11 +481,22 @@ static unsigned int nbusy(const struct run *run)
 	return (unsigned int)__builtin_popcountll(run->busy);
 }
 
+/* The running checks that are not just sleeping: those count against -j. */
+static unsigned int nactive(const struct run *run)
+{
+	unsigned int s, n = 0;
+
+	for (s = 0; s < run->nslots; s++)
+		n += (run->busy & (1ULL << s)) &&
+		     !__atomic_load_n(&run->slots[s].shared->waiting, __ATOMIC_ACQUIRE);
+	return n;
+}
+
 static bool alone_running(const struct run *run)
 {
 	unsigned int s;
 
-	for (s = 0; s < run->jobs; s++)
+	for (s = 0; s < run->nslots; s++)
 		if ((run->busy & (1ULL << s)) && run->results[run->slots[s].idx].alone)
 			return true;
 	return false;
@@ -447,16 +506,17 @@ static unsigned int free_slot(const struct run *run)
 {
 	unsigned int s;
 
-	for (s = 0; s < run->jobs; s++)
+	for (s = 0; s < run->nslots; s++)
 		if (!(run->busy & (1ULL << s)))
 			return s;
-	return run->jobs;
+	return run->nslots;
 }
 
 /*
  * Starts what may start now: an attempt to make again, alone, first (so
- * its row is reported in turn), then the table's rows in order. A check
- * that runs alone waits until the others end, and nothing starts beside it.
+ * its row is reported in turn), then the table's rows in order, while
+ * fewer than -j checks are active (not just sleeping). A check that runs
+ * alone waits until the others end, and nothing starts beside it.
  */
 static void start_more(struct run *run)
 {
@@ -475,7 +535,8 @@ static void start_more(struct run *run)
 				return;
 			alone = alone_row(run, c);
 		}
-		if (nbusy(run) && (alone || nbusy(run) == run->jobs))
+		if (nbusy(run) &&
+		    (alone || nactive(run) >= run->jobs || nbusy(run) == run->nslots))
 			return;
 		if (c) {
 			rr = &run->results[run->nresults++];
@@ -502,7 +563,7 @@ static void wait_some(struct run *run)
 	unsigned int s, n = 0;
 	bool exact = true;
 
-	for (s = 0; s < run->jobs; s++) {
+	for (s = 0; s < run->nslots; s++) {
 		const struct run_slot *sl = &run->slots[s];
 
 		if (!(run->busy & (1ULL << s)))
@@ -520,13 +581,17 @@ static void wait_some(struct run *run)
 		until = run->held_us + KMSG_QUIET_US;
 	if (!exact && now + 10000 < until)
 		until = now + 10000;
+	/* At the limit: look again soon, a check may have begun to sleep. */
+	if (nbusy(run) < run->nslots && nactive(run) >= run->jobs &&
+	    now + WAITING_LOOK_US < until)
+		until = now + WAITING_LOOK_US;
 	if (until > now)
 		poll(pfd, n, (int)((until - now) / 1000) + 1);
 	kmsg_pump(run);
 	if (run->nheld && now_us() >= run->held_us + KMSG_QUIET_US)
 		kmsg_judge(run);
 
-	for (s = 0; s < run->jobs; s++) {
+	for (s = 0; s < run->nslots; s++) {
 		struct run_slot *sl = &run->slots[s];
 		siginfo_t si;
 
@@ -588,7 +653,7 @@ static void settle(struct run *run)
 
 		if (rr->state != RR_DONE)
 			continue;
-		for (s = 0; s < run->jobs; s++)
+		for (s = 0; s < run->nslots; s++)
 			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
 				open = true;
 		if (open || !again(run, rr))
@@ -606,7 +671,7 @@ static void settle(struct run *run)
 
 		if (rr->state != RR_DONE)
 			break;
-		for (s = 0; s < run->jobs; s++)
+		for (s = 0; s < run->nslots; s++)
 			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
 				return;
 		for (n = 1; n < rr->attempts; n++)
@@ -622,6 +687,14 @@ static void settle(struct run *run)
 	}
 }
 
+unsigned int run_slots(unsigned int jobs)
+{
+	if (jobs <= 1)
+		return 1;
+	return jobs * RUN_WAITING_FACTOR > RUN_MAX_JOBS ? RUN_MAX_JOBS :
+							  jobs * RUN_WAITING_FACTOR;
+}
+
 int run_checks(struct run *run)
 {
 	const struct check_table *t = run->table;
@@ -634,8 +707,9 @@ int run_checks(struct run *run)
 	run->jobs = run->opt->jobs ? run->opt->jobs : 1;
 	if (run->jobs > RUN_MAX_JOBS)
 		run->jobs = RUN_MAX_JOBS;
+	run->nslots = run_slots(run->jobs);
 	run->results = calloc(run->nselected ? run->nselected : 1, sizeof(*run->results));
-	run->slots = calloc(run->jobs, sizeof(*run->slots));
+	run->slots = calloc(run->nslots, sizeof(*run->slots));
 	run->held = calloc(KMSG_HELD_MAX, sizeof(*run->held));
 	run->taints = calloc(run->nselected * RUN_ATTEMPTS + 1, sizeof(*run->taints));
 	if (!run->results || !run->slots || !run->held || !run->taints) {

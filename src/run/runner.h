@@ -12,6 +12,13 @@
 #define RUN_ATTEMPTS 3
 /* -j at most: the runner's masks of running checks are 64 bits wide. */
 #define RUN_MAX_JOBS 64
+/*
+ * Checks that only sleep (result->waiting) do not count against -j, so up
+ * to this many times as many processes run; never more than RUN_MAX_JOBS.
+ */
+#define RUN_WAITING_FACTOR 4
+/* How many checks may run at once with -j @jobs, the waiting ones included. */
+unsigned int run_slots(unsigned int jobs);
 
 enum run_state {
 	RR_WAITING, /* to be run (again, alone) */
@@ -43,7 +50,7 @@ struct run {
 	unsigned int remove_timeout_ms; /* for a check's files (0: REMOVE_TIMEOUT_MS) */
 	remove_fn remover; /* removes a check's directory (NULL: zd_remove_tree()) */
 	/*
-	 * A slow device per slot (opt->jobs of them, discover/slowdev.h), so
+	 * A slow device per slot (run_slots(opt->jobs), discover/slowdev.h), so
 	 * that the read a check sees in flight is its own; NULL: the target's
 	 * one is shared, and the checks that read from it run alone.
 	 */
@@ -69,7 +76,7 @@ struct run {
 	long maxrss_kb, check_maxrss_kb; /* peak memory: zdcheck's, its largest check's */
 
 	/* the runner's own */
-	unsigned int jobs;
+	unsigned int jobs, nslots;
 	struct run_slot *slots;
 	unsigned long long busy; /* the slots in use */
 	size_t next_row, nreported;

@@ -43,7 +43,17 @@ static void test_parse(void)
 		"4,1894,112233447,-,caller=T412;WARNING: CPU: 1\n SUBSYSTEM=x\n";
 	struct kmsg_record rec;
 
+	static const char oops[] = "1,1901,112233448,-;BUG: unable to handle page fault for "
+				   "address: ffff888103200000\n";
+	static const char user[] = "12,1902,112233449,-;BUG: from user space\n";
+
+	EXPECT(kmsg_parse(oops, sizeof(oops) - 1, &rec) == 0);
+	EXPECT(kmsg_is_bad(&rec) && kmsg_is_fatal(&rec));
+	EXPECT(kmsg_parse(user, sizeof(user) - 1, &rec) == 0);
+	EXPECT(!kmsg_is_fatal(&rec));
 	EXPECT(kmsg_parse(raw, sizeof(raw) - 1, &rec) == 0);
+	/* A WARNING is bad, but its task goes on. */
+	EXPECT(!kmsg_is_fatal(&rec));
 	EXPECT(rec.facility == 0 && rec.level == 4);
 	EXPECT(rec.seq == 1894 && rec.ts_us == 112233447);
 	EXPECT(rec.len == strlen("WARNING: CPU: 1"));

@@ -404,6 +404,39 @@ static void test_jobs(void)
 	run_free(&run);
 }
 
+/* Sleeps as a check waiting out a wake limit does: it needs no CPU. */
+static void sleeper(const struct check *c, struct check_ctx *ctx)
+{
+	__atomic_store_n(&ctx->res->waiting, true, __ATOMIC_RELEASE);
+	busy(c, ctx);
+	__atomic_store_n(&ctx->res->waiting, false, __ATOMIC_RELEASE);
+	result_pass(ctx->res);
+}
+
+static const struct check sleeper_rows[] = {
+	ROW("w/1", sleeper), ROW("w/2", sleeper), ROW("w/3", sleeper),
+	ROW("w/4", sleeper), ROW("w/5", sleeper), ROW("w/6", sleeper),
+};
+static const struct check_table sleeper_table = { sleeper_rows, ARRAY_SIZE(sleeper_rows) };
+
+/* -j 2: checks that only sleep do not count, up to four times as many run. */
+static void test_waiting(void)
+{
+	struct options o = { .hold_ms = 10, .jobs = 2 };
+	struct target t = { .kind = TARGET_FSDAX };
+	struct run run = { .opt = &o, .target = &t, .table = &sleeper_table };
+	long long t0;
+
+	memset(side, 0, sizeof(*side));
+	t0 = now_us();
+	EXPECT(run_checks(&run) == 0);
+	fprintf(stderr, "waiting: %lld ms, at most %d at once\n", (now_us() - t0) / 1000,
+		side->most);
+	EXPECT(run.nslots == 8 && side->most == 6 && run.most_running == 6);
+	EXPECT(run.count[STATUS_PASS] == 6 && now_us() - t0 < 1500000);
+	run_free(&run);
+}
+
 static void on_sigint(int sig)
 {
 	zd_stop = sig;
@@ -580,5 +613,6 @@ int main(void)
 	test_removal_verdict();
 	test_stuck_removal(&o);
 	test_jobs();
+	test_waiting();
 	return unit_done();
 }
