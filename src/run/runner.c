@@ -175,6 +175,15 @@ static void cut_deadline(struct run *run, struct run_slot *sl)
 		sl->deadline = by;
 }
 
+static void kmsg_drop(struct run *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nheld; i++)
+		free(run->held[i].raw);
+	run->nheld = 0;
+}
+
 /*
  * Gives the records read so far to the checks they belong to. Records read
  * while no check ran stay, for the next check to start: run one after
@@ -202,9 +211,7 @@ static void kmsg_judge(struct run *run)
 		if (clean && kl->klog_bad && (owners & ~(1ULL << s)))
 			names_of(run, owners, s, kl->klog_with, sizeof(kl->klog_with));
 	}
-	for (i = 0; i < run->nheld; i++)
-		free(run->held[i].raw);
-	run->nheld = 0;
+	kmsg_drop(run);
 }
 
 /* Reads what the kernel logged since the last call, with who was running. */
@@ -232,6 +239,11 @@ static void kmsg_pump(struct run *run)
 			continue;
 		if (run->nheld == KMSG_HELD_MAX)
 			kmsg_judge(run);
+		/* Still full: all logged while no check ran; dropped, and counted as lost. */
+		if (run->nheld == KMSG_HELD_MAX) {
+			kmsg_drop(run);
+			run->kmsg.lost++;
+		}
 		h = &run->held[run->nheld];
 		h->raw = malloc(n);
 		if (!h->raw)
@@ -747,9 +759,7 @@ int run_checks(struct run *run)
 		if (run->results[i].state == RR_WAITING)
 			run->results[i].state = RR_DONE;
 	settle(run);
-	for (i = 0; i < run->nheld; i++)
-		free(run->held[i].raw);
-	run->nheld = 0;
+	kmsg_drop(run);
 	kmsg_close(&run->kmsg);
 	run->ended_us = now_us();
 	/* Reaped children count: every check's process and its files' removal. */
