@@ -128,8 +128,9 @@ static void remove_check_dir(struct run *run, struct run_slot *sl, struct result
 }
 
 /*
- * The slot whose check's process group @pid belongs to, or that removed its
- * files in @pid, or KMSG_FOREIGN.
+ * The slot whose check's process group @pid belongs to, whose check @pid
+ * led (gone by now: its last close can make the kernel speak), or that
+ * removed its files in @pid; else KMSG_FOREIGN.
  */
 static int slot_of_task(const struct run *run, pid_t pid)
 {
@@ -138,7 +139,8 @@ static int slot_of_task(const struct run *run, pid_t pid)
 
 	for (s = 0; s < run->nslots; s++)
 		if ((run->busy & (1ULL << s)) &&
-		    ((pgid > 0 && run->slots[s].pid == pgid) || run->slots[s].remover == pid))
+		    ((pgid > 0 && run->slots[s].pid == pgid) || run->slots[s].pid == pid ||
+		     run->slots[s].remover == pid))
 			return (int)s;
 	return KMSG_FOREIGN;
 }
