@@ -5,17 +5,18 @@
  * check therefore runs in a child that leads its own process group, writes
  * its result into shared memory, and is killed as a group at its deadline.
  *
- * With -j N up to N checks run at once, each on its own files. What makes
- * a verdict trustworthy stays per check: rows marked CHECK_ALONE run with
- * nothing beside them, an attempt that cannot be judged with others
- * running (result->crowded) is made again alone, so is every check that
- * failed beside it, and a kernel record goes to the check whose task it
- * names, else to every check that was running, which its report names.
- * Results are reported in table order, whatever order they end in.
+ * With -j N up to N checks are awake at once (ones that only sleep, waiting
+ * out a lost wake-up, do not count), each on its own files and its own slow
+ * device. What makes a verdict trustworthy stays per check: rows marked
+ * CHECK_ALONE run with nothing beside them, an attempt that cannot be
+ * judged with others running (result->crowded) is made again alone, so is
+ * every check that failed beside it but for its own timeline (own_fail),
+ * and a kernel record goes to the check whose task it names, else to every
+ * check that was running, which its report names. After an oops a check
+ * gets what its verdict needs, not its whole deadline. Results are
+ * reported in table order, whatever order they end in.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
