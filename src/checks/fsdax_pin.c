@@ -284,7 +284,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	unsigned long long phys = 0;
 	struct victims vs = { .hit = -1 };
 	struct wait_timeline tl;
-	bool stuck = false, watching = false, crowded = false;
+	bool stuck = false, watching = false, returned, crowded;
 	struct dax_watch fw;
 	pthread_t thread;
 	struct stat st;
@@ -376,16 +376,15 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	 * Done by the time we look is not enough: a main thread that woke late
 	 * can find a change done that correctly returned after the release.
 	 */
-	if (wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
-	    !refused(m, mu.ret) && !ctx->alone) {
-		/*
-		 * The kernel freed a pinned block with other checks running:
-		 * their files, not our victims, may take it, and the read may
-		 * land in them. Only a run alone can show what happens.
-		 */
-		crowded = true;
-	} else if (wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
-		   !refused(m, mu.ret) && (!c->pin->extendable || pin_extend(&p))) {
+	returned = wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
+		   !refused(m, mu.ret);
+	/*
+	 * With other checks running, their files, not our victims, may take
+	 * the freed block, and the read may land in them: only a run alone
+	 * can show what happens.
+	 */
+	crowded = returned && !ctx->alone;
+	if (returned && !crowded && (!c->pin->extendable || pin_extend(&p))) {
 		early = true;
 		result_step(r, "allocate victims while the page is still pinned");
 		if (phys)

@@ -195,6 +195,17 @@ void result_klog(struct result *r, const char *line, int bad)
 		snprintf(r->klog_first_bad, sizeof(r->klog_first_bad), "%s", line);
 }
 
+void result_klog_copy(struct result *dst, const struct result *src)
+{
+	dst->klog_len = src->klog_len;
+	memcpy(dst->klog, src->klog, src->klog_len + 1);
+	dst->klog_bad = src->klog_bad;
+	memcpy(dst->klog_first_bad, src->klog_first_bad, sizeof(dst->klog_first_bad));
+	dst->klog_pid = src->klog_pid;
+	memcpy(dst->klog_comm, src->klog_comm, sizeof(dst->klog_comm));
+	memcpy(dst->klog_with, src->klog_with, sizeof(dst->klog_with));
+}
+
 const char *status_name(enum check_status st)
 {
 	switch (st) {

@@ -110,6 +110,8 @@ const struct result_value *result_get_value(const struct result *r, const char *
 void result_evidence(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_step(struct result *r, const char *fmt, ...) __printf(2, 3);
 void result_klog(struct result *r, const char *line, int bad);
+/* Puts @src's kernel records (lines, counts, first bad task) into @dst. */
+void result_klog_copy(struct result *dst, const struct result *src);
 
 const char *status_name(enum check_status st);
 

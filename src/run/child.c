@@ -46,7 +46,7 @@ int child_pidfd(pid_t pid)
 #endif
 }
 
-int child_wait(pid_t pid, long long deadline_us, bool stoppable)
+int child_wait(pid_t pid, long long deadline_us)
 {
 	int pidfd = child_pidfd(pid), ret = 0;
 	siginfo_t si;
@@ -58,10 +58,6 @@ int child_wait(pid_t pid, long long deadline_us, bool stoppable)
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) {
 			ret = 1;
-			break;
-		}
-		if (stoppable && zd_stop) {
-			ret = -EINTR;
 			break;
 		}
 		if (left <= 0)

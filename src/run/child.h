@@ -17,10 +17,9 @@ int child_pidfd(pid_t pid);
 /*
  * Waits until @pid has exited (it stays a zombie: not reaped, so its pid and
  * process group ID cannot be reused while we kill the rest of the group).
- * Returns 1 on exit, 0 on deadline, -EINTR when asked to stop (zd_stop) if
- * @stoppable.
+ * Returns 1 on exit, 0 on deadline.
  */
-int child_wait(pid_t pid, long long deadline_us, bool stoppable);
+int child_wait(pid_t pid, long long deadline_us);
 /*
  * SIGKILLs process group @pgid (led by our child) and gives it @grace_ms
  * to go, reaping the leader. A task in uninterruptible sleep cannot die:

@@ -81,7 +81,7 @@ int remove_bounded(const char *dir, unsigned int timeout_ms, remove_fn fn, struc
 	}
 
 	rm->pid = pid;
-	if (child_wait(pid, now_us() + timeout_ms * 1000LL, false) == 1) {
+	if (child_wait(pid, now_us() + timeout_ms * 1000LL) == 1) {
 		waitpid(pid, NULL, 0);
 		rm->err = sh->err;
 	} else {

@@ -356,25 +356,28 @@ static void finish_slot(struct run *run, unsigned int s, int ret)
 			    "the check returned, but its process did not exit by its %u s "
 			    "deadline: closing or unmapping its files hangs in the kernel",
 			    sl->timeout);
-	} else if (ret == 0 && sl->oops_us) {
-		char step[sizeof(shared->step)];
-
-		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
-		result_evidence(shared,
-				"%lld ms after the kernel log said a task died in the kernel, "
-				"the check was still in: %s",
-				(now_us() - sl->oops_us) / 1000, step);
-		task_describe_group(sl->pid, shared);
-		result_fail(shared, "no result %lld s after the kernel oopsed: stuck in %s",
-			    (now_us() - sl->oops_us + 500000) / 1000000, step);
 	} else if (ret == 0) {
+		long long since = now_us() - sl->oops_us;
 		char step[sizeof(shared->step)];
 
 		snprintf(step, sizeof(step), "%s", shared->step[0] ? shared->step : "?");
-		result_evidence(shared, "deadline of %u s passed while the check was in: %s",
-				sl->timeout, step);
+		if (sl->oops_us)
+			result_evidence(shared,
+					"%lld ms after the kernel log said a task died in the "
+					"kernel, the check was still in: %s",
+					since / 1000, step);
+		else
+			result_evidence(shared,
+					"deadline of %u s passed while the check was in: %s",
+					sl->timeout, step);
 		task_describe_group(sl->pid, shared);
-		result_fail(shared, "no result after %u s: stuck in %s", sl->timeout, step);
+		if (sl->oops_us)
+			result_fail(shared,
+				    "no result %lld s after the kernel oopsed: stuck in %s",
+				    (since + 500000) / 1000000, step);
+		else
+			result_fail(shared, "no result after %u s: stuck in %s", sl->timeout,
+				    step);
 	} else if (ret == -EINTR) {
 		result_skip(shared, "interrupted");
 		run->interrupted = true;
@@ -413,13 +416,7 @@ static void finish_slot(struct run *run, unsigned int s, int ret)
 	/* Everything logged until now may be this check's: judge it with the slot. */
 	kmsg_pump(run);
 	kmsg_judge(run);
-	res->klog_len = sl->klog.klog_len;
-	memcpy(res->klog, sl->klog.klog, sl->klog.klog_len + 1);
-	res->klog_bad = sl->klog.klog_bad;
-	memcpy(res->klog_first_bad, sl->klog.klog_first_bad, sizeof(res->klog_first_bad));
-	res->klog_pid = sl->klog.klog_pid;
-	memcpy(res->klog_comm, sl->klog.klog_comm, sizeof(res->klog_comm));
-	memcpy(res->klog_with, sl->klog.klog_with, sizeof(res->klog_with));
+	result_klog_copy(res, &sl->klog);
 
 	if (res->klog_bad && res->klog_with[0])
 		result_evidence(res,
@@ -653,25 +650,29 @@ static bool again(struct run *run, struct run_result *rr)
 }
 
 /*
- * Settles ended attempts and reports them in table order. An attempt is
- * settled when no check that started before it ended is still running: a
- * check beside it can no longer ask for it to be made again.
+ * An ended attempt is settled when no check that started before it ended is
+ * still running: a check beside it can no longer ask for it to be made
+ * again.
  */
+static bool settled(const struct run *run, const struct run_result *rr)
+{
+	unsigned int s;
+
+	for (s = 0; s < run->nslots; s++)
+		if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
+			return false;
+	return true;
+}
+
+/* Settles ended attempts and reports them in table order. */
 static void settle(struct run *run)
 {
 	size_t i;
-	unsigned int s;
 
 	for (i = run->nreported; i < run->nresults; i++) {
 		struct run_result *rr = &run->results[i];
-		bool open = false;
 
-		if (rr->state != RR_DONE)
-			continue;
-		for (s = 0; s < run->nslots; s++)
-			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
-				open = true;
-		if (open || !again(run, rr))
+		if (rr->state != RR_DONE || !settled(run, rr) || !again(run, rr))
 			continue;
 		snprintf(rr->why[rr->attempts - 1], sizeof(rr->why[0]), "%s%s",
 			 rr->res.status == STATUS_FAIL ?
@@ -684,11 +685,8 @@ static void settle(struct run *run)
 		struct run_result *rr = &run->results[run->nreported];
 		unsigned int n;
 
-		if (rr->state != RR_DONE)
+		if (rr->state != RR_DONE || !settled(run, rr))
 			break;
-		for (s = 0; s < run->nslots; s++)
-			if ((run->busy & (1ULL << s)) && run->slots[s].t0 < rr->end_us)
-				return;
 		for (n = 1; n < rr->attempts; n++)
 			result_evidence(&rr->res, "attempt %u was inconclusive: %s", n,
 					rr->why[n - 1]);
