@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * devdax/data/pmem2: the whole window written the way applications write
- * persistent memory (libpmem2 non-temporal memcpy + persist), then read
+ * persistent memory (stores, then libpmem2's persist), then read
  * back three ways: through the same mapping, through a second mapping, and
  * from a forked child's own mapping. Device-dax maps the same physical
  * pages for everyone; any mismatch is a mapping or fault-path bug.
@@ -56,7 +56,6 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	uint64_t seed = ctx->opt->seed;
-	unsigned char *buf = malloc(CHUNK);
 	char why[256];
 	struct devmem m;
 	size_t off, bad;
@@ -64,16 +63,11 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 	int fd, err, st;
 	pid_t child;
 
-	if (!buf) {
-		result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate a %lu MiB buffer",
-				   CHUNK >> 20);
-		return;
-	}
 	fd = open(t->path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		if (!result_exhausted(r, errno, "cannot open %s", t->path))
 			result_error(r, "open %s: %s", t->path, strerror(errno));
-		goto out_buf;
+		return;
 	}
 	err = devmem_map(&m, fd, 0, t->window, true, true, why, sizeof(why));
 	if (err) {
@@ -87,8 +81,7 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 	for (off = 0; off < t->window; off += CHUNK) {
 		size_t n = t->window - off < CHUNK ? t->window - off : CHUNK;
 
-		pattern_fill(buf, n, seed, off);
-		devmem_write(&m, off, buf, n);
+		devmem_fill(&m, off, n, seed);
 	}
 	result_value(r, "fill_us", now_us() - t0);
 	result_value(r, "bytes", (long long)t->window);
@@ -124,8 +117,5 @@ void check_devdax_data(const struct check *c, struct check_ctx *ctx)
 	devmem_unmap(&m);
 	result_pass(r);
 out_fd:
-	if (fd >= 0)
-		close(fd);
-out_buf:
-	free(buf);
+	close(fd);
 }

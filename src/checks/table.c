@@ -142,7 +142,7 @@ static const struct check rows[] = {
 	{
 		.name = "devdax/data/pmem2",
 		.summary =
-			"the window written with libpmem2 (non-temporal, persisted) reads back "
+			"the window written through libpmem2 (stored in place, persisted) reads back "
 			"the same through a second mapping and from a forked child",
 		.target = TARGET_DEVDAX,
 		.needs = NEED_LIBPMEM2,

@@ -10,6 +10,7 @@
 #endif
 
 #include "map/devmem.h"
+#include "map/pattern.h"
 
 #if HAVE_LIBPMEM2
 struct pm2 {
@@ -17,6 +18,7 @@ struct pm2 {
 	struct pmem2_source *src;
 	struct pmem2_map *map;
 	pmem2_memcpy_fn memcpy_fn;
+	pmem2_persist_fn persist_fn;
 };
 
 static void pm2_free(struct pm2 *p)
@@ -63,6 +65,7 @@ static int pm2_map(struct devmem *m, int fd, off_t off, size_t len, bool writabl
 	m->len = len;
 	m->pmem2 = true;
 	p->memcpy_fn = pmem2_get_memcpy_fn(p->map);
+	p->persist_fn = pmem2_get_persist_fn(p->map);
 	m->priv = p;
 	return 0;
 }
@@ -99,6 +102,18 @@ void devmem_write(struct devmem *m, size_t off, const void *src, size_t len)
 	}
 #endif
 	memcpy(m->addr + off, src, len);
+	msync(m->addr, m->len, MS_SYNC);
+}
+
+void devmem_fill(struct devmem *m, size_t off, size_t len, uint64_t seed)
+{
+	pattern_fill(m->addr + off, len, seed, off);
+#if HAVE_LIBPMEM2
+	if (m->pmem2) {
+		((struct pm2 *)m->priv)->persist_fn(m->addr + off, len);
+		return;
+	}
+#endif
 	msync(m->addr, m->len, MS_SYNC);
 }
 

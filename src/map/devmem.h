@@ -4,13 +4,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /*
  * A window of device memory (device-dax) mapped shared. With libpmem2 the
- * mapping is pmem2's and stores go through its non-temporal memcpy and
- * persist, the way applications write persistent memory; without it, a
- * plain mapping and memcpy.
+ * mapping is pmem2's and what is written is made persistent the ways
+ * applications do it: its non-temporal memcpy, or stores and its persist
+ * (flush the lines, drain); without it, a plain mapping and msync.
  */
 struct devmem {
 	unsigned char *addr;
@@ -28,6 +29,12 @@ int devmem_map(struct devmem *m, int fd, off_t off, size_t len, bool writable, b
 	       char *why, size_t wlen);
 /* Copies into the window and makes it persistent. */
 void devmem_write(struct devmem *m, size_t off, const void *src, size_t len);
+/*
+ * Stores the pattern of @seed (map/pattern.h) at [@off, @off + @len) of the
+ * window and makes it persistent: generated in place, not copied from a
+ * buffer, so writing the window costs what copying into it would.
+ */
+void devmem_fill(struct devmem *m, size_t off, size_t len, uint64_t seed);
 void devmem_unmap(struct devmem *m);
 
 #endif

@@ -5,10 +5,10 @@
  *
  *   bench-data PATH [ROUNDS [BYTES]]
  *
- * zdcheck   what devdax/data/pmem2 does: the pattern generated a chunk at a
- *           time (map/pattern.c) and copied in through map/devmem.c
- *           (libpmem2's non-temporal memcpy, persisted); verified by
- *           pattern_check() on the mapping
+ * zdcheck   what devdax/data/pmem2 does: the pattern generated straight
+ *           into the mapping a chunk at a time and persisted by libpmem2
+ *           (map/devmem.c devmem_fill()); verified by pattern_check() on
+ *           the mapping
  * memcpy    plain memcpy() of a buffer filled beforehand; memcmp()
  * pmem2     libpmem2's memcpy of that buffer (devmem_write()); memcmp()
  *
@@ -34,21 +34,20 @@
 
 struct engine {
 	const char *name;
-	void (*fill)(struct devmem *m, size_t len, const unsigned char *src, void *buf);
+	void (*fill)(struct devmem *m, size_t len, const unsigned char *src);
 	size_t (*verify)(const struct devmem *m, size_t len, const unsigned char *src);
 	long long fill_us[MAX_ROUNDS], verify_us[MAX_ROUNDS];
 };
 
 static const uint64_t seed = 0x5eedda7a;
 
-static void zd_fill(struct devmem *m, size_t len, const unsigned char *src, void *buf)
+static void zd_fill(struct devmem *m, size_t len, const unsigned char *src)
 {
 	size_t off, n;
 
 	for (off = 0; off < len; off += n) {
 		n = len - off < CHUNK ? len - off : CHUNK;
-		pattern_fill(buf, n, seed, off);
-		devmem_write(m, off, buf, n);
+		devmem_fill(m, off, n, seed);
 	}
 }
 
@@ -65,12 +64,12 @@ static size_t zd_verify(const struct devmem *m, size_t len, const unsigned char 
 	return len;
 }
 
-static void memcpy_fill(struct devmem *m, size_t len, const unsigned char *src, void *buf)
+static void memcpy_fill(struct devmem *m, size_t len, const unsigned char *src)
 {
 	memcpy(m->addr, src, len);
 }
 
-static void pmem2_fill(struct devmem *m, size_t len, const unsigned char *src, void *buf)
+static void pmem2_fill(struct devmem *m, size_t len, const unsigned char *src)
 {
 	size_t off, n;
 
@@ -134,7 +133,7 @@ int main(int argc, char **argv)
 	};
 	unsigned int rounds = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 5, i, e;
 	size_t len = argc > 3 ? strtoull(argv[3], NULL, 0) : 64UL << 20, bad;
-	unsigned char *src, *buf;
+	unsigned char *src;
 	struct devmem m;
 	char why[256];
 	bool pmem2, made;
@@ -146,9 +145,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	src = malloc(len);
-	buf = malloc(CHUNK);
 	fd = open_target(argv[1], len, &pmem2, &made);
-	if (!src || !buf || fd < 0) {
+	if (!src || fd < 0) {
 		fprintf(stderr, "bench-data: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
@@ -163,7 +161,7 @@ int main(int argc, char **argv)
 			}
 			/* Another engine's bytes are there: each must write them all. */
 			t0 = now_us();
-			en->fill(&m, len, src, buf);
+			en->fill(&m, len, src);
 			en->fill_us[i] = now_us() - t0;
 			t0 = now_us();
 			bad = en->verify(&m, len, src);
@@ -196,6 +194,5 @@ out:
 	if (made)
 		unlink(argv[1]);
 	free(src);
-	free(buf);
 	return rc;
 }
