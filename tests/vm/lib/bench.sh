@@ -7,10 +7,12 @@
 # DAX memory, each against its peer.  Their tables land in
 # OUTDIR/RUN/bench-NAME.txt and are printed.  Sourced.
 
-BENCH_PROGRAMS=(bench-data)
+BENCH_PROGRAMS=(bench-data bench-pin)
+# The peers that are not written here: Debian's own (tests/vm/install-deps).
+BENCH_PEERS=(/usr/bin/fio)
 
-# bench_part OUT: the benchmarks (in /usr/bin, with the libraries the
-# userland lacks) and the guest's script (/bench).
+# bench_part OUT: the benchmarks and their peers (in /usr/bin, with the
+# libraries the userland lacks) and the guest's script (/bench).
 bench_part() {
 	local out=$1 stage b
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-bench.XXXXXX")
@@ -19,6 +21,10 @@ bench_part() {
 		[ -x "$BUILDDIR/tests/bench/$b" ] ||
 			die "no $BUILDDIR/tests/bench/$b: build it (meson compile -C $BUILDDIR)"
 		cp "$BUILDDIR/tests/bench/$b" "$stage/usr/bin/"
+	done
+	for b in "${BENCH_PEERS[@]}"; do
+		[ -x "$b" ] || die "no $b: run tests/vm/install-deps"
+		cp "$b" "$stage/usr/bin/"
 	done
 	_copy_libs "$stage" "$stage"/usr/bin/*
 	install -m 0644 "$VM_DIR/../bench/guest" "$stage/bench"
