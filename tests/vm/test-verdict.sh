@@ -141,6 +141,22 @@ has "expected failure: k devdax devdax/teardown/disable-aio"
 has "matrix rc 0"
 has "expectations rc 1"
 
+# LAST (lib/common.sh) at the end of the main boot, into devdax-last.json:
+# k reported it; k2 died in it (its last marker, the report begun).
+judge last k
+cell devdax/teardown/disable-vmsplice k/devdax "FAIL disable_us=5000"
+has "expected failure: k devdax devdax/teardown/disable-vmsplice"
+has "matrix rc 0"
+has "expectations rc 0"
+judge last k2
+cell devdax/teardown/disable-vmsplice k2/devdax "FAIL died"
+cell devdax/map/alignment k2/devdax "PASS align=2097152 fault_size=2097152"
+has "matrix rc 0"
+results_died_in "$data/last/k2" devdax/teardown/disable-vmsplice
+result $? "k2 died in devdax/teardown/disable-vmsplice"
+results_died_in "$data/last/k" devdax/teardown/disable-vmsplice
+result $((!$?)) "k finished: it died in nothing"
+
 # Both boots crashed once: try1/ (with a report of its own) is not read.
 judge retried k
 lacks devdax/data/pmem2

@@ -250,6 +250,12 @@ results_last_check() {
 	sed -n 's/.*zdcheck: begin \([^ ]*\).*/\1/p' "$1/kmsg.txt" 2>/dev/null | tail -n 1
 }
 
+# results_died_in DIR CHECK: whether the guest stopped during the tests in
+# CHECK (the last it began).
+results_died_in() {
+	[ "$(results_status "$1")" = tests ] && [ "$(results_last_check "$1")" = "$2" ]
+}
+
 # results_report DIR NAME: the path of report NAME (devdax, ext4, ...).
 results_report() { echo "$1/$2.json"; }
 
@@ -260,8 +266,10 @@ results_reports() {
 	local t d
 	for t in $(_targets); do
 		echo "$t $(results_report "$1" "$t")"
-		# devdax-teardown.json: the destructive pass the guest runs last.
+		# devdax-teardown.json: the destructive pass the guest runs last;
+		# devdax-last.json: the check of lib/common.sh's LAST after it.
 		echo "$t $(results_report "$1" "$t-teardown")"
+		echo "$t $(results_report "$1" "$t-last")"
 	done
 	for d in "$1"/alone-*/; do
 		[ -e "$d/only" ] && echo "devdax $(results_report "${d%/}" devdax)"

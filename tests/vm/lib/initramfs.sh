@@ -261,6 +261,7 @@ initramfs_config() {
 		printf 'VM_PROVIDER=%s\n' "$p"
 		printf 'VM_PROVIDER_MODULES="%s"\n' "${P_MODULES[$p]}"
 		printf 'VM_ALONE="%s"\n' "${ALONE[*]}"
+		printf 'VM_LAST=%s\n' "$(last_check "$2")"
 		# The data-safety pass (guest/safety), not for the stand-in.
 		# It needs nfit's separate device-dax and fs-dax regions.
 		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && [ "$p" = nfit ] && echo "$VM_SAFETY" || echo 0)"

@@ -84,6 +84,7 @@ _matrix_boots() {
 	[ "$VM_MODE" = run ] || return 0
 	for c in "${ALONE[@]}"; do
 		_selected "$c" || continue
+		[ "$c" != "$(last_check "$r")" ] || continue
 		d=$res/alone-${c##*/}
 		mkdir -p "$d"
 		log "$r: a boot of its own for $c"
@@ -96,6 +97,16 @@ _matrix_boots() {
 		echo "$c" > "$d/only"
 	done
 	rm -f "$initrd"
+}
+
+# last_check RUN: LAST (lib/common.sh) if the main boot of RUN runs it at
+# its end instead of a boot of its own: the check mode, selected, on nfit
+# (whose device-dax namespace is not the fs-dax ones'; a single region is
+# made fs-dax after the device-dax checks).
+last_check() {
+	[ -n "$LAST" ] && [ "$VM_MODE" = run ] && [ "$(run_provider "$1")" = nfit ] &&
+		_selected "$LAST" && echo "$LAST"
+	return 0
 }
 
 # _matrix_summary RUN: one line: release, provider, guest time (all its
@@ -112,12 +123,15 @@ _matrix_summary() {
 	fi
 	ms=$(results_boot_ms "$res")
 	why=$(results_verdict "$res")
+	# Dead in its last check (last_check): that check's FAIL, as below.
+	c=$(last_check "$r")
+	[ -z "$c" ] || ! results_died_in "$res" "$c" || why=''
+
 	! results_retried "$res" ||
 		retried=" (boot crash on the first try, see $r/try1/console.log)"
 	while read -r c d; do
 		ms=$((ms + $(results_boot_ms "$d")))
-		[ "$(results_status "$d")" = tests ] &&
-			[ "$(results_last_check "$d")" = "$c" ] && continue
+		results_died_in "$d" "$c" && continue
 		v=$(results_verdict "$d")
 		[ -z "$v" ] || why="${why:+$why; }$c boot: $v"
 	done < <(results_alone "$res")
