@@ -525,28 +525,29 @@ static unsigned int free_slot(const struct run *run)
 }
 
 /*
- * Starts what may start now: an attempt to make again, alone, first (so
- * its row is reported in turn), then the table's rows in order, while
- * fewer than -j checks are active (not just sleeping). A check that runs
- * alone waits until the others end, and nothing starts beside it.
+ * Starts what may start now: the table's rows in order, while fewer than
+ * -j checks are active (not just sleeping), then the attempts to make
+ * again, alone, one after another. A check that runs alone waits until the
+ * others end, and nothing starts beside it: made again as soon as they
+ * were found, each would wait for every sleeping check of its time to end
+ * (a lost wake-up sleeps out the wake limit); kept for the end, they share
+ * one such wait. Their rows are reported later, still in table order.
  */
 static void start_more(struct run *run)
 {
 	while (!run->interrupted && !zd_stop && !alone_running(run)) {
-		const struct check *c = NULL;
+		const struct check *c = next_row(run);
 		struct run_result *rr = NULL;
 		bool alone = true;
 		size_t i;
 
-		for (i = 0; i < run->nresults && !rr; i++)
+		for (i = 0; i < run->nresults && !rr && !c; i++)
 			if (run->results[i].state == RR_WAITING)
 				rr = &run->results[i];
-		if (!rr) {
-			c = next_row(run);
-			if (!c)
-				return;
+		if (c)
 			alone = alone_row(run, c);
-		}
+		else if (!rr)
+			return;
 		if (nbusy(run) &&
 		    (alone || nactive(run) >= run->jobs || nbusy(run) == run->nslots))
 			return;
