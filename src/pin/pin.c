@@ -18,6 +18,8 @@
  */
 #define PIN_MAX_HELD 4
 static volatile int held_fds[PIN_MAX_HELD] = { -1, -1, -1, -1 };
+static bool *let_go_done;
+static pid_t let_go_pid; /* helpers it forks inherit the handler: not theirs to say */
 
 static void hold_fd(int fd, int was)
 {
@@ -39,12 +41,16 @@ static void let_go_all(int sig)
 			close(held_fds[i]);
 		held_fds[i] = -1;
 	}
+	if (let_go_done && getpid() == let_go_pid)
+		__atomic_store_n(let_go_done, true, __ATOMIC_RELEASE);
 }
 
-void pin_catch_let_go(void)
+void pin_catch_let_go(bool *done)
 {
 	struct sigaction sa = { .sa_handler = let_go_all };
 
+	let_go_done = done;
+	let_go_pid = getpid();
 	sigaction(PIN_LET_GO_SIGNAL, &sa, NULL);
 }
 

@@ -104,11 +104,12 @@ void pin_let_go(struct pin *p);
 void pin_finish(struct pin *p);
 /*
  * In a check's process: on PIN_LET_GO_SIGNAL, close the pipes that hold its
- * pins, so that a thread waiting for those pages can end. The runner sends
- * it before it kills a check that is still running.
+ * pins, so that a thread waiting for those pages can end, then set *@done.
+ * The runner sends it before it kills a check that is still running, and
+ * waits for *@done: once SIGKILL is pending no handler runs any more.
  */
 #define PIN_LET_GO_SIGNAL SIGUSR2
-void pin_catch_let_go(void);
+void pin_catch_let_go(bool *done);
 /*
  * After pin_finish(): whether an O_DIRECT pin was gone before the holder
  * looked (too fast a device, or a holder that woke late), with the reason

@@ -63,6 +63,8 @@ struct result {
 	 * does not count it against -j while it does.
 	 */
 	bool waiting;
+	/* Its pipes holding pins are closed (pin_catch_let_go()): it may be killed. */
+	bool let_go;
 	/*
 	 * The check's own timeline did not hold (a thread ran too late to prove
 	 * anything either way): an error the runner may retry.

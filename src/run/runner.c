@@ -47,8 +47,11 @@ struct run_slot {
 	char dir[sizeof(((struct target *)0)->workdir) + 24];
 };
 
-/* How long a check that is still running gets to let go of its pins. */
-#define LET_GO_MS 100
+/*
+ * How long a check that is still running gets to say it let go of its pins
+ * (a busy machine may not run its handler at once); it usually takes none.
+ */
+#define LET_GO_MS 3000
 /* Beyond what its verdict needs, what a check gets after a kernel oops. */
 #define OOPS_GRACE_US 2000000LL
 /* How soon a full runner looks again whether a check began to sleep. */
@@ -76,6 +79,25 @@ static bool kill_group(struct run *run, pid_t pgid, struct result *r)
 	return false;
 }
 
+/*
+ * Until the check says it let go of its pins, or ended (before it caught
+ * the signal it held none), or LET_GO_MS passed: SIGKILL must not come
+ * first, or a thread of it that waits for a page its own pipe pins can
+ * never end, nor can its process, which is then stuck for good.
+ */
+static void let_go_wait(const struct run_slot *sl, const struct result *shared)
+{
+	long long until = now_us() + LET_GO_MS * 1000LL;
+	siginfo_t si;
+
+	while (!__atomic_load_n(&shared->let_go, __ATOMIC_ACQUIRE) && now_us() < until) {
+		memset(&si, 0, sizeof(si));
+		if (!waitid(P_PID, sl->pid, &si, WEXITED | WNOHANG | WNOWAIT) && si.si_pid)
+			return;
+		usleep(2000);
+	}
+}
+
 static void child_main(const struct run *run, unsigned int slot, const struct check *c,
 		       struct result *shared, const char *dir, bool alone)
 {
@@ -95,7 +117,7 @@ static void child_main(const struct run *run, unsigned int slot, const struct ch
 		ctx.target = &own;
 	}
 	shared->pid = getpid();
-	pin_catch_let_go();
+	pin_catch_let_go(&shared->let_go);
 	c->run(c, &ctx);
 	/* Exiting closes and unmaps the check's files: that may wait, too. */
 	shared->returned = true;
@@ -388,7 +410,7 @@ static void finish_slot(struct run *run, unsigned int s, int ret)
 		waitid(P_PID, sl->pid, &si, WEXITED | WNOWAIT);
 	/* Still running: let it drop its pins first, or a wait for them never ends. */
 	if (ret != 1 && !kill(-sl->pid, PIN_LET_GO_SIGNAL))
-		usleep(LET_GO_MS * 1000);
+		let_go_wait(sl, shared);
 	gone = kill_group(run, sl->pid, shared);
 
 	if (ret == 1) {

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pin/pin.h"
 #include "run/needs.h"
 #include "run/runner.h"
 #include "unit.h"
@@ -192,6 +193,26 @@ static void leak(const struct check *c, struct check_ctx *ctx)
 }
 
 /* Passed, but its file cannot be evicted: the removal alone fails it. */
+/*
+ * Past its deadline, slow to take the runner's request to let go of its
+ * pins (the signal blocked until 1.4 s, as a busy machine might delay its
+ * handler): the runner must wait for it before it kills.
+ */
+static void slow_let_go(const struct check *c, struct check_ctx *ctx)
+{
+	long long t0 = now_us();
+	sigset_t usr2;
+
+	sigemptyset(&usr2);
+	sigaddset(&usr2, PIN_LET_GO_SIGNAL);
+	sigprocmask(SIG_BLOCK, &usr2, NULL);
+	while (now_us() - t0 < 1400000)
+		usleep(10000);
+	sigprocmask(SIG_UNBLOCK, &usr2, NULL);
+	for (;;)
+		pause();
+}
+
 static void pass_then_hang(const struct check *c, struct check_ctx *ctx)
 {
 	touch(ctx->dir, "pinned");
@@ -214,6 +235,7 @@ static void pass_in_dir(const struct check *c, struct check_ctx *ctx)
 static const struct check rows[] = {
 	ROW("t/pass", pass),
 	{ .name = "t/hang", .target = TARGET_FSDAX, .timeout_s = 1, .run = hang },
+	{ .name = "t/slow-let-go", .target = TARGET_FSDAX, .timeout_s = 1, .run = slow_let_go },
 	ROW("t/crash", crash),
 	{ .name = "t/skip",
 	  .target = TARGET_FSDAX,
@@ -619,6 +641,9 @@ int main(void)
 	v = result_get_value(r, "helper_pid");
 	EXPECT(v && kill((pid_t)v->value, 0) == -1 && errno == ESRCH);
 
+	r = find(&run, "t/slow-let-go");
+	EXPECT(r->status == STATUS_FAIL && r->let_go);
+
 	r = find(&run, "t/crash");
 	EXPECT(r->status == STATUS_FAIL);
 	EXPECT(strstr(r->reason, "killed by signal 6"));
@@ -642,7 +667,7 @@ int main(void)
 
 	r = find(&run, "t/interrupt");
 	EXPECT(r->status == STATUS_SKIP && strstr(r->reason, "interrupted"));
-	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 2);
+	EXPECT(run.count[STATUS_PASS] == 2 && run.count[STATUS_FAIL] == 3);
 	EXPECT(run.count[STATUS_ERROR] == 3 && run.count[STATUS_SKIP] == 2);
 	EXPECT(run.nstuck == 0);
 	/* The report must say whether the log was observed, after the run too. */
