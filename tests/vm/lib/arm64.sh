@@ -33,7 +33,7 @@ ARM64_CACHE=$ZDCHECK_CACHE/arm64
 # lists) and what zdcheck is built against (meson.build's dependencies).
 # libc6-dev comes from the cross toolchain (libc6-dev-arm64-cross).
 ARM64_PACKAGES=(libc6 busybox-static kmod ndctl daxctl e2fsprogs xfsprogs dmsetup pmdk-tools
-	libndctl-dev libdaxctl-dev libjson-c-dev zlib1g-dev uuid-dev liburing-dev libaio-dev
+	diffutils libndctl-dev libdaxctl-dev libjson-c-dev zlib1g-dev uuid-dev liburing-dev libaio-dev
 	libpmem2-dev libdevmapper-dev)
 ARM64_NOT=(libc6-dev)
 ARM64_TRIPLET=aarch64-linux-gnu
@@ -135,17 +135,20 @@ arm64_closure() {
 
 # arm64_root: $ARM64_CACHE/root, the packages of ARM64_PACKAGES and their
 # libraries unpacked over a merged /usr (bin, sbin, lib are links into usr,
-# as on the host, so the paths of GUEST_BINARIES hold).  Made once; with
-# ZDCHECK_VM_REFRESH=1 made again if the package versions changed.
+# as on the host, so the paths of GUEST_BINARIES hold).  Made once, and
+# again when ARM64_PACKAGES changes; with ZDCHECK_VM_REFRESH=1 also if the
+# package versions changed.
 arm64_root() {
 	local root=$ARM64_CACHE/root key d l t
 	local -a pkgs
-	[ -e "$root.key" ] && [ -z "${ZDCHECK_VM_REFRESH:-}" ] && return 0
+	[ -e "$root.key" ] && [ -z "${ZDCHECK_VM_REFRESH:-}" ] &&
+		[ "$(cat "$root.list" 2>/dev/null)" = "${ARM64_PACKAGES[*]}" ] && return 0
 	arm64_apt
 	mapfile -t pkgs < <(arm64_closure "${ARM64_PACKAGES[@]}" | sort -u)
 	key=$(apt-cache "${ARM64_APT_OPTS[@]}" policy "${pkgs[@]}" |
 		awk '/^[^ ]/ {p = $1} $1 == "Candidate:" {print p, $2}')
 	if [ -e "$root.key" ] && [ "$(cat "$root.key")" = "$key" ]; then
+		echo "${ARM64_PACKAGES[*]}" > "$root.list"
 		return 0
 	fi
 	log "arm64 userland: ${#pkgs[@]} packages into $root"
@@ -168,6 +171,7 @@ arm64_root() {
 	done < <(find "$root.tmp/root" -type l -lname '/*')
 	rm -rf "$root" && mv "$root.tmp/root" "$root" && rm -rf "$root.tmp"
 	echo "$key" > "$root.key"
+	echo "${ARM64_PACKAGES[*]}" > "$root.list"
 }
 
 # arm64_zdcheck SRCDIR: cross-builds zdcheck from SRCDIR in

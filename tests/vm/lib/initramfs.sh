@@ -37,6 +37,7 @@ GUEST_BINARIES=(
 	/usr/sbin/xfs_io:/usr/sbin/xfs_io
 	/usr/sbin/dmsetup:/usr/sbin/dmsetup
 	/usr/bin/daxio:/usr/bin/daxio
+	/usr/bin/cmp:/usr/bin/cmp
 )
 
 cpio_pack() {	# DIR OUT

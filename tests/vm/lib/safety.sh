@@ -3,7 +3,7 @@
 #
 # The data-safety pass the main boot of every kernel runs after its checks
 # (guest/safety: crafted journals, kill -9, a second run, | head -1,
-# SIGHUP, each judged by the device's checksum before and after).  Sourced;
+# SIGHUP, each judged by the device against a snapshot).  Sourced;
 # uses KERNELS from tests/vm/run.  ZDCHECK_VM_SAFETY=0 leaves it out.
 
 VM_SAFETY=${ZDCHECK_VM_SAFETY:-1}
