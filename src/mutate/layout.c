@@ -107,23 +107,64 @@ static int evict(struct layout *l)
 	return r;
 }
 
-const struct mutation mut_truncate_0 = { "truncate-0", "ftruncate(0)", truncate_0,
-					 true,	       false,	       size_changed };
-const struct mutation mut_truncate_mid = { "truncate-mid", "ftruncate(mid)", truncate_mid, true,
-					   false,	   size_cut };
-const struct mutation mut_punch_hole = { "punch-hole", "fallocate(PUNCH_HOLE)",
-					 punch_hole,   true,
-					 false,	       blocks_freed };
-const struct mutation mut_zero_range = { "zero-range", "fallocate(ZERO_RANGE)",
-					 zero_range,   true,
-					 false,	       NULL };
-const struct mutation mut_collapse_range = {
-	"collapse-range", "fallocate(COLLAPSE_RANGE)", collapse_range, true, false, size_changed
+const struct mutation mut_truncate_0 = {
+	.name = "truncate-0",
+	.call = "ftruncate(0)",
+	.apply = truncate_0,
+	.must_wait = true,
+	.visible = size_changed,
+	.effect = EFFECT_SIZE_TO_0,
 };
-const struct mutation mut_insert_range = { "insert-range", "fallocate(INSERT_RANGE)",
-					   insert_range,   true,
-					   false,	   size_changed };
-const struct mutation mut_clone_range = { "clone-range", "ioctl(FICLONERANGE)",
-					  clone_range,	 true,
-					  false,	 NULL };
-const struct mutation mut_evict = { "evict", "unlink+munmap+close", evict, false, true, NULL };
+const struct mutation mut_truncate_mid = {
+	.name = "truncate-mid",
+	.call = "ftruncate(mid)",
+	.apply = truncate_mid,
+	.must_wait = true,
+	.visible = size_cut,
+	.effect = EFFECT_END_AT_RANGE,
+};
+const struct mutation mut_punch_hole = {
+	.name = "punch-hole",
+	.call = "fallocate(PUNCH_HOLE)",
+	.apply = punch_hole,
+	.must_wait = true,
+	.visible = blocks_freed,
+	.effect = EFFECT_HOLE,
+};
+const struct mutation mut_zero_range = {
+	.name = "zero-range",
+	.call = "fallocate(ZERO_RANGE)",
+	.apply = zero_range,
+	.must_wait = true,
+	.effect = EFFECT_HOLE,
+};
+const struct mutation mut_collapse_range = {
+	.name = "collapse-range",
+	.call = "fallocate(COLLAPSE_RANGE)",
+	.apply = collapse_range,
+	.must_wait = true,
+	.visible = size_changed,
+	.effect = EFFECT_REMOVE,
+};
+const struct mutation mut_insert_range = {
+	.name = "insert-range",
+	.call = "fallocate(INSERT_RANGE)",
+	.apply = insert_range,
+	.must_wait = true,
+	.visible = size_changed,
+	.effect = EFFECT_INSERT,
+};
+const struct mutation mut_clone_range = {
+	.name = "clone-range",
+	.call = "ioctl(FICLONERANGE)",
+	.apply = clone_range,
+	.must_wait = true,
+	.effect = EFFECT_COPY,
+};
+const struct mutation mut_evict = {
+	.name = "evict",
+	.call = "unlink+munmap+close",
+	.apply = evict,
+	.evicts = true,
+	.effect = EFFECT_GONE,
+};

@@ -22,6 +22,21 @@ struct layout {
 };
 
 /*
+ * What a change does to the file's contents, in terms of its range
+ * (layout.range_off, range_len), for a model of what the file must hold
+ * (zdcheck stress, src/stress/model.c).
+ */
+enum layout_effect {
+	EFFECT_SIZE_TO_0, /* the file is empty */
+	EFFECT_END_AT_RANGE, /* the file ends where the range begins */
+	EFFECT_HOLE, /* the range reads as zeros; the size stays */
+	EFFECT_REMOVE, /* the range is cut out; what followed moves down */
+	EFFECT_INSERT, /* a hole as long as the range opens there; the rest moves up */
+	EFFECT_COPY, /* the range holds the clone source's same range */
+	EFFECT_GONE, /* the file is gone */
+};
+
+/*
  * One layout change. apply() returns 0 or -errno; -EOPNOTSUPP (and EINVAL
  * for operations a filesystem does not implement) means "refused".
  * Every change except eviction must wait for the pinned page to be idle
@@ -36,6 +51,7 @@ struct mutation {
 	bool evicts; /* the file and its mapping are gone afterwards */
 	/* The change is visible without taking the inode lock (fstat). */
 	bool (*visible)(const struct layout *l);
+	enum layout_effect effect;
 };
 
 extern const struct mutation mut_truncate_0, mut_truncate_mid, mut_punch_hole, mut_zero_range,
