@@ -12,9 +12,20 @@
  * which lies in the memory of the nd region behind the mount; a page-cache
  * page never does. So every page of a work file, written through its
  * mapping, must be mapped at a frame inside the region's resource.
+ *
+ * fsdax/dax/pmd-punch-refault: a 2 MiB extent written through a PMD
+ * mapping is one large folio (v6.15). Punching a page out of it takes the
+ * PMD mapping and the entry away, and dax_folio_put() splits the folio back
+ * into pages; write faults on the rest then map those pages one by one.
+ * 6.15-rc1 left the old order behind, and the next write fault on xfs
+ * crashed in __lruvec_stat_mod_folio() (fixed in 6.15-rc3/rc4, "fs/dax: fix
+ * folio splitting issue by resetting old folio order + _nr_pages"). The
+ * kernel log is the runner's to watch; the check shows the PMD, and that
+ * every page then holds what the faults stored.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +35,12 @@
 
 #include "checks/check.h"
 #include "map/dax.h"
+#include "observe/dax_watch.h"
 #include "map/pagemap.h"
 #include "map/pattern.h"
 
 #define LEN (2UL << 20)
+#define PUNCH_OFF (LEN / 2 + 4096) /* a page in the middle: not the head's */
 
 /* A LEN-byte file with its blocks allocated, or -1 with @r filled. */
 static int work_file(const char *file, struct result *r)
@@ -206,6 +219,118 @@ void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx)
 			     seen.pages - seen.present, seen.pages);
 		break;
 	}
+out:
+	close(fd);
+	unlink(file);
+}
+
+/*
+ * The first byte of [0, LEN) of @fd not holding pattern @seed (its value in
+ * @found), LEN if none; -1 with @r filled when the file cannot be read.
+ */
+static long long first_wrong(int fd, uint64_t seed, unsigned char *found, struct result *r)
+{
+	unsigned char *buf = malloc(LEN);
+	long long bad = -1;
+
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
+				   "cannot allocate %lu MiB to read back", LEN >> 20);
+	} else if (pread(fd, buf, LEN, 0) != (ssize_t)LEN) {
+		result_error(r, "pread of %lu bytes: %s", LEN, strerror(errno ? errno : EIO));
+	} else {
+		bad = (long long)pattern_check(buf, LEN, seed, 0);
+		if (bad < (long long)LEN)
+			*found = buf[bad];
+	}
+	free(buf);
+	return bad;
+}
+
+void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	struct result *r = ctx->res;
+	uint64_t seed = ctx->opt->seed ^ 0x5e1f;
+	char file[PATH_MAX + 64], why[sizeof(r->reason)];
+	struct dax_watch fw, again;
+	unsigned char *map, found = 0;
+	int fd, err, possible = -1;
+	uint64_t stored;
+	long long bad;
+	struct stat st;
+
+	snprintf(file, sizeof(file), "%s/pmd-punch-refault", ctx->dir);
+	fd = work_file(file, r);
+	if (fd < 0)
+		return;
+	result_step(r, "map the 2 MiB file at a 2 MiB boundary");
+	map = dax_map_at(fd, LEN, LEN, 0, t->map_sync, &err);
+	if (!map) {
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
+			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+		goto out;
+	}
+	if (fstat(fd, &st)) {
+		result_error(r, "fstat: %s", strerror(errno));
+		goto out_map;
+	}
+	possible = pmd_possible(fd, 0, map, why, sizeof(why));
+	if (possible == 0)
+		result_evidence(r, "no PMD mapping possible: %s", why);
+
+	result_step(r, "write-fault the extent");
+	if (t->dax)
+		dax_watch_start(&fw, &st, map + PUNCH_OFF);
+	pattern_fill(map, LEN, ctx->opt->seed, 0);
+	if (t->dax)
+		check_fault_stop(&fw, r);
+
+	result_step(r, "fallocate(PUNCH_HOLE) one page at %lu", PUNCH_OFF);
+	if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, PUNCH_OFF, 4096)) {
+		if (errno == EOPNOTSUPP)
+			result_skip(r, "the filesystem refuses fallocate(PUNCH_HOLE)");
+		else
+			result_error(r, "fallocate(PUNCH_HOLE): %s", strerror(errno));
+		goto out_watch;
+	}
+	/* The split pages, faulted again one by one; the punched one anew. */
+	result_step(r, "write-fault every page of the extent again");
+	if (t->dax)
+		dax_watch_start(&again, &st, map + PUNCH_OFF + 4096);
+	pattern_fill(map, LEN, seed, 0);
+	if (t->dax) {
+		dax_watch_stop(&again, NULL, NULL);
+		if (again.size)
+			result_value(r, "refault_size", again.size);
+	}
+	munmap(map, LEN);
+	map = NULL;
+
+	result_step(r, "pread() the file back");
+	bad = first_wrong(fd, seed, &found, r);
+	if (bad < 0)
+		goto out_watch;
+	if (bad != (long long)LEN) {
+		stored = pattern_word(seed, (uint64_t)bad & ~7ULL) >> (8 * (bad & 7));
+		result_fail(r,
+			    "byte %lld reads back 0x%02x after the write faults that followed "
+			    "the punch, which stored 0x%02x there%s",
+			    bad, found, (unsigned int)(stored & 0xff),
+			    bad / 4096 == PUNCH_OFF / 4096 ? " (the punched page)" : "");
+		goto out_watch;
+	}
+	result_value(r, "bytes", LEN);
+	result_pass(r);
+out_watch:
+	/* A pass proves the PMD path only if the first fault mapped a PMD. */
+	if (t->dax)
+		check_fault_report(&fw, c->flags & CHECK_PMD, possible, r);
+	else if (r->status == STATUS_PASS)
+		result_skip(r, "not applicable: the file is not DAX");
+out_map:
+	if (map)
+		munmap(map, LEN);
 out:
 	close(fd);
 	unlink(file);

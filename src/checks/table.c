@@ -126,6 +126,25 @@ static const struct check rows[] = {
 		.run = check_fsdax_pfn,
 	},
 	{
+		.name = "fsdax/dax/pmd-punch-refault",
+		.summary = "write faults on a PMD-mapped 2M extent after a page of it was "
+			   "punched: the large fs-dax folio splits back into pages cleanly",
+		.target = TARGET_FSDAX,
+		.flags = CHECK_PMD,
+		.expect = "the extent written through a PMD mapping, one page punched out of "
+			  "its middle, every page written through the mapping again, nothing "
+			  "in the kernel log, and pread() returns what the faults stored; the "
+			  "first fault shown to map a 2 MiB PMD (fault_size, from the fs_dax "
+			  "trace events or PAGEMAP_SCAN), else skipped",
+		.timeout_s = 30,
+		.guards = "dax_folio_put() splitting a large fs-dax folio into pages when its "
+			  "entry goes (v6.15); 6.15-rc1 kept the old order and the next write "
+			  "fault crashed in __lruvec_stat_mod_folio() (fixed in 6.15-rc3/rc4, "
+			  "\"fs/dax: fix folio splitting issue by resetting old folio order + "
+			  "_nr_pages\")",
+		.run = check_fsdax_refault,
+	},
+	{
 		.name = "devdax/map/alignment",
 		.summary = "device-dax mmap honours the device alignment and refuses "
 			   "MAP_PRIVATE (read-only, no data touched)",

@@ -63,6 +63,7 @@ expect 2 'dax-none.0: No such file or directory' -- devdax /dev/dax-none.0
 expect 2 'dax-none.0: No such file or directory' -- devdax --restore /nonexistent dax-none.0
 expect 0 'fsdax/dax/statx-mapsync' -- list
 expect 0 'fsdax/dax/pfn-in-region' -- list
+expect 0 'fsdax/dax/pmd-punch-refault' -- list
 expect 0 'guards:' -- list -v
 expect 0 'verdict:' -- probe
 
