@@ -62,16 +62,47 @@ static int work_file(const char *file, struct result *r)
 	return fd;
 }
 
+/*
+ * pread()s the LEN-byte file back and compares it with pattern @seed:
+ * LEN if it holds it; else the first wrong byte, with @r failed naming what
+ * it reads and what was stored @how; -1 with @r filled if it was not read.
+ */
+static long long read_back(int fd, uint64_t seed, const char *how, struct result *r)
+{
+	unsigned char *buf = malloc(LEN);
+	uint64_t stored;
+	long long bad = -1;
+
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
+				   "cannot allocate %lu MiB to read back", LEN >> 20);
+		return -1;
+	}
+	result_step(r, "pread() the file back");
+	if (pread(fd, buf, LEN, 0) != (ssize_t)LEN) {
+		result_fail(r, "pread of %lu bytes after the stores %s: %s", LEN, how,
+			    strerror(errno ? errno : EIO));
+	} else {
+		bad = (long long)pattern_check(buf, LEN, seed, 0);
+	}
+	if (bad >= 0 && bad != (long long)LEN) {
+		stored = pattern_word(seed, (uint64_t)bad & ~7ULL) >> (8 * (bad & 7));
+		result_fail(r, "byte %lld read back as 0x%02x, stored 0x%02x %s", bad, buf[bad],
+			    (unsigned int)(stored & 0xff), how);
+	}
+	free(buf);
+	return bad;
+}
+
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	char file[PATH_MAX + 64], desc[160];
 	struct dax_proof proof;
-	unsigned char *map, *buf = NULL;
+	unsigned char *map;
 	long long t0;
 	bool refused;
-	size_t bad;
 	int fd, err;
 
 	snprintf(file, sizeof(file), "%s/statx-mapsync", ctx->dir);
@@ -126,30 +157,11 @@ void check_fsdax_dax(const struct check *c, struct check_ctx *ctx)
 	result_value(r, "store_us", now_us() - t0);
 	munmap(map, LEN);
 
-	buf = malloc(LEN);
-	if (!buf) {
-		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
-				   "cannot allocate %lu MiB to read back", LEN >> 20);
+	if (read_back(fd, ctx->opt->seed, "through MAP_SYNC", r) != (long long)LEN)
 		goto out;
-	}
-	result_step(r, "pread() the file back");
-	if (pread(fd, buf, LEN, 0) != (ssize_t)LEN) {
-		result_fail(r, "pread of %lu bytes after DAX stores: %s", LEN, strerror(errno));
-		goto out;
-	}
-	bad = pattern_check(buf, LEN, ctx->opt->seed, 0);
-	if (bad != LEN) {
-		result_fail(r, "byte %zu read back as 0x%02x, stored 0x%02x through MAP_SYNC",
-			    bad, buf[bad],
-			    (unsigned int)(pattern_word(ctx->opt->seed, bad & ~7UL) >>
-					   (8 * (bad & 7))) &
-				    0xff);
-		goto out;
-	}
 	result_value(r, "bytes", LEN);
 	result_pass(r);
 out:
-	free(buf);
 	close(fd);
 	unlink(file);
 }
@@ -224,29 +236,6 @@ out:
 	unlink(file);
 }
 
-/*
- * The first byte of [0, LEN) of @fd not holding pattern @seed (its value in
- * @found), LEN if none; -1 with @r filled when the file cannot be read.
- */
-static long long first_wrong(int fd, uint64_t seed, unsigned char *found, struct result *r)
-{
-	unsigned char *buf = malloc(LEN);
-	long long bad = -1;
-
-	if (!buf) {
-		result_no_resource(r, ENOMEM, ZD_LIM_MEM,
-				   "cannot allocate %lu MiB to read back", LEN >> 20);
-	} else if (pread(fd, buf, LEN, 0) != (ssize_t)LEN) {
-		result_error(r, "pread of %lu bytes: %s", LEN, strerror(errno ? errno : EIO));
-	} else {
-		bad = (long long)pattern_check(buf, LEN, seed, 0);
-		if (bad < (long long)LEN)
-			*found = buf[bad];
-	}
-	free(buf);
-	return bad;
-}
-
 void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
@@ -254,9 +243,8 @@ void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
 	uint64_t seed = ctx->opt->seed ^ 0x5e1f;
 	char file[PATH_MAX + 64], why[sizeof(r->reason)];
 	struct dax_watch fw, again;
-	unsigned char *map, found = 0;
+	unsigned char *map;
 	int fd, err, possible = -1;
-	uint64_t stored;
 	long long bad;
 	struct stat st;
 
@@ -307,19 +295,11 @@ void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
 	munmap(map, LEN);
 	map = NULL;
 
-	result_step(r, "pread() the file back");
-	bad = first_wrong(fd, seed, &found, r);
-	if (bad < 0)
+	bad = read_back(fd, seed, "by the write faults after the punch", r);
+	if (bad >= 0 && bad / 4096 == PUNCH_OFF / 4096)
+		result_evidence(r, "byte %lld is in the punched page", bad);
+	if (bad != (long long)LEN)
 		goto out_watch;
-	if (bad != (long long)LEN) {
-		stored = pattern_word(seed, (uint64_t)bad & ~7ULL) >> (8 * (bad & 7));
-		result_fail(r,
-			    "byte %lld reads back 0x%02x after the write faults that followed "
-			    "the punch, which stored 0x%02x there%s",
-			    bad, found, (unsigned int)(stored & 0xff),
-			    bad / 4096 == PUNCH_OFF / 4096 ? " (the punched page)" : "");
-		goto out_watch;
-	}
 	result_value(r, "bytes", LEN);
 	result_pass(r);
 out_watch:
