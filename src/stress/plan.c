@@ -77,14 +77,13 @@ void stress_plan_at(const struct stress_plan *p, unsigned long long n, struct st
 	most = op->pmd ? 1 : units - first < MAX_PAGES ? units - first : MAX_PAGES;
 	op->off = first * unit;
 	op->len = (1 + draw(p, n, S_LEN) % most) * unit;
-	op->gen = ((uint64_t)p->worker << 48) | (n + 1);
+	/* What a write leaves is the worker's own: its number, the operation's. */
+	if (op->kind == STRESS_FAULT_WRITE || op->kind == STRESS_WRITE)
+		op->gen = ((uint64_t)p->worker << 48) | (n + 1);
 	if (op->kind == STRESS_PIN_CHANGE) {
 		op->pin = m->pins[draw(p, n, S_PIN) % m->npins];
 		op->change = m->changes[draw(p, n, S_CHANGE) % m->nchanges];
 		op->pin_off = op->off + draw(p, n, S_PIN_OFF) % (op->len / PAGE) * PAGE;
-		op->gen = 0;
-	} else if (op->kind == STRESS_FAULT_READ) {
-		op->gen = 0;
 	}
 }
 
