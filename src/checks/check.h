@@ -4,6 +4,7 @@
 
 #include "discover/target.h"
 #include "mutate/mutate.h"
+#include "mutate/mutator.h"
 #include "pin/pin.h"
 #include "report/result.h"
 #include "zdcheck.h"
@@ -112,11 +113,8 @@ void check_fault_report(const struct dax_watch *w, bool pmd, int possible, struc
 /* The rows the devdax/align checks run again on the reconfigured device. */
 bool check_repeated_at_align(const struct check *row);
 
-/*
- * A change still blocked at the wake limit is signalled and given this
- * long more, to tell a lost wake-up from a leaked reference.
- */
-#define CHECK_RECHECK_S 1
+/* The re-check after the wake limit (mutate/mutator.h), in a check's verdict time. */
+#define CHECK_RECHECK_S MUTATOR_RECHECK_S
 /* What a check may take around its pins: files, mappings, threads. */
 #define CHECK_SETUP_MS 1000
 /*

@@ -10,12 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -37,62 +34,6 @@
 #define PAGE 4096UL
 #define VICTIM_UNIT (4UL << 20)
 #define VICTIM_CAP (256UL << 20)
-
-struct mutator {
-	const struct mutation *m;
-	struct layout *l;
-	long long start_us, end_us;
-	int ret;
-	int done_fd; /* eventfd: written when apply() returned */
-	bool done;
-	pid_t tid; /* the thread that applies the change, once it runs */
-};
-
-/* What was true at the moment the holder started to let go. */
-struct at_release {
-	struct mutator *mu;
-	bool done; /* the change had already returned */
-	bool visible; /* its effect was already visible (fstat) */
-	char state; /* the mutator thread's state letter, 0 if unknown */
-	char wchan[64]; /* and the kernel function it slept in */
-};
-
-static void *mutator_main(void *arg)
-{
-	struct mutator *mu = arg;
-	uint64_t one = 1;
-
-	__atomic_store_n(&mu->tid, gettid(), __ATOMIC_RELEASE);
-	mu->start_us = now_us();
-	mu->ret = mu->m->apply(mu->l);
-	mu->end_us = now_us();
-	__atomic_store_n(&mu->done, true, __ATOMIC_RELEASE);
-	if (write(mu->done_fd, &one, sizeof(one)) < 0)
-		mu->ret = mu->ret ? mu->ret : -errno;
-	return NULL;
-}
-
-static void observe_release(void *arg)
-{
-	struct at_release *a = arg;
-	pid_t tid = __atomic_load_n(&a->mu->tid, __ATOMIC_ACQUIRE);
-
-	a->done = __atomic_load_n(&a->mu->done, __ATOMIC_ACQUIRE);
-	if (!a->done && a->mu->m->visible)
-		a->visible = a->mu->m->visible(a->mu->l);
-	/* The wait as the kernel shows it: where the change sleeps while pinned. */
-	if (!a->done && tid)
-		a->state = task_wchan(getpid(), tid, a->wchan, sizeof(a->wchan));
-}
-
-/* Filesystems say "not supported" in several ways; none of them is a wait. */
-static bool refused(const struct mutation *m, int ret)
-{
-	if (ret == -EOPNOTSUPP || ret == -ENOTTY || ret == -EXDEV || ret == -ENOSYS)
-		return true;
-	return ret == -EINVAL &&
-	       (m == &mut_collapse_range || m == &mut_insert_range || m == &mut_clone_range);
-}
 
 /* Creates @path with FILE_LEN bytes of pattern @seed; on failure fills @r. */
 static int make_file(const char *path, uint64_t seed, int *fdp, struct result *r)
@@ -131,79 +72,6 @@ static int make_file(const char *path, uint64_t seed, int *fdp, struct result *r
 	}
 	*fdp = fd;
 	return 0;
-}
-
-/* Waits for the change to return, at most until @deadline_us. */
-static bool wait_done(struct mutator *mu, long long deadline_us)
-{
-	struct pollfd pfd = { .fd = mu->done_fd, .events = POLLIN };
-	long long left;
-
-	while (!__atomic_load_n(&mu->done, __ATOMIC_ACQUIRE)) {
-		left = deadline_us - now_us();
-		if (left <= 0)
-			return false;
-		poll(&pfd, 1, (int)(left / 1000) + 1);
-	}
-	return true;
-}
-
-/*
- * wait_done() past the release, where only a kernel that lost the wake-up
- * or leaked the page makes it last: the check sleeps for seconds, and the
- * runner may start another meanwhile (result->waiting).
- */
-static bool wait_woken(struct mutator *mu, long long deadline_us, struct result *r)
-{
-	bool done;
-
-	__atomic_store_n(&r->waiting, true, __ATOMIC_RELEASE);
-	done = wait_done(mu, deadline_us);
-	__atomic_store_n(&r->waiting, false, __ATOMIC_RELEASE);
-	return done;
-}
-
-static void on_signal(int sig)
-{
-}
-
-/*
- * The change did not return after the pin went away. Its stack shows where
- * it waits; a signal then tells the two kernel bugs apart: the wait in
- * break-layouts is interruptible and restarts, re-checking the page. If
- * it now returns, the page was idle and nobody woke the waiter (a lost
- * wake-up); if it blocks again, the page is still referenced (a leak).
- */
-static void no_wake(struct result *r, struct pin *p, struct mutator *mu, pthread_t thread,
-		    unsigned int limit_s)
-{
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
-	const struct mutation *m = mu->m;
-
-	result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call, limit_s);
-	task_describe_group(getpgrp(), r);
-	pin_finish(p);
-	if (p->err)
-		result_evidence(r, "the pin's own release failed: %s", strerror(-p->err));
-	else
-		result_evidence(r, "the pin was released %lld us after it was taken",
-				p->released_us - p->taken_us);
-	sigaction(SIGUSR1, &sa, NULL);
-	pthread_kill(thread, SIGUSR1);
-	if (wait_woken(mu, now_us() + CHECK_RECHECK_S * 1000000LL, r)) {
-		result_fail(r,
-			    "%s never woke up after the pin was released (lost wake-up): "
-			    "after a signal made it re-check, it returned at once",
-			    m->call);
-		r->own_fail = true;
-	} else {
-		result_evidence(r, "still blocked 1 s after a signal made it re-check:");
-		task_describe_group(getpgrp(), r);
-		result_fail(r,
-			    "%s still waits %u s after the pin was released: the page is "
-			    "still referenced (leaked reference), a signal did not help",
-			    m->call, limit_s);
-	}
 }
 
 static void judge_data(struct result *r, const struct pin *p, const struct victims *vs,
@@ -277,7 +145,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	bool pmd = c->flags & CHECK_PMD, dax = t->dax, waited, early = false;
 	char path[sizeof(t->workdir) + 16], src[sizeof(t->workdir) + 16];
 	char why[sizeof(r->reason)];
-	struct mutator mu = { .m = m, .done_fd = -1 };
+	struct mutator mu = { .done_fd = -1 };
 	struct at_release at = { .mu = &mu };
 	struct pin p = { .ops = c->pin, .len = PAGE, .hold_ms = o->hold_ms };
 	struct layout l = { .fd = -1, .clone_src = -1 };
@@ -286,7 +154,6 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	struct wait_timeline tl;
 	bool stuck = false, watching = false, returned, crowded;
 	struct dax_watch fw;
-	pthread_t thread;
 	struct stat st;
 	int ret, err, possible = -1;
 	long kb;
@@ -332,8 +199,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	l.blocks = st.st_blocks;
 	l.pin_off = PIN_OFF;
 	l.pin_len = PAGE;
-	l.range_off = m == &mut_truncate_mid ? (off_t)EXTENT : pmd ? (off_t)EXTENT : PIN_OFF;
-	l.range_len = pmd ? EXTENT : PAGE;
+	layout_aim(&l, m, pmd ? EXTENT : PAGE, EXTENT);
 	if (fiemap_phys(l.fd, PIN_OFF, &phys) == 0)
 		result_evidence(r, "pinned page: file offset %lu, physical 0x%llx", PIN_OFF,
 				phys);
@@ -348,13 +214,12 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		goto out_pin;
 	}
 
-	mu.l = &l;
-	mu.done_fd = eventfd(0, EFD_CLOEXEC);
-	if (mu.done_fd < 0) {
-		result_no_resource(r, errno, ZD_LIM_FD, "cannot create the mutator's eventfd");
+	ret = mutator_init(&mu, m, &l);
+	if (ret) {
+		result_no_resource(r, -ret, ZD_LIM_FD, "cannot create the mutator's eventfd");
 		goto out_pin;
 	}
-	p.at_release = observe_release;
+	p.at_release = mutator_observe;
 	p.arg = &at;
 	ret = check_pin_take(&p, l.map + PIN_OFF, t, r);
 	if (watching)
@@ -363,7 +228,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		goto out_pin;
 
 	result_step(r, "%s while pinned", m->call);
-	ret = pthread_create(&thread, NULL, mutator_main, &mu);
+	ret = mutator_start(&mu);
 	if (ret) {
 		result_no_resource(r, ret, ZD_LIM_THREAD, "cannot create the mutator thread");
 		pin_finish(&p); /* the holder lets go on its own time */
@@ -376,8 +241,8 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	 * Done by the time we look is not enough: a main thread that woke late
 	 * can find a change done that correctly returned after the release.
 	 */
-	returned = wait_done(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
-		   !refused(m, mu.ret);
+	returned = mutator_wait(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
+		   !mutation_refused(m, mu.ret);
 	/*
 	 * With other checks running, their files, not our victims, may take
 	 * the freed block, and the read may land in them: only a run alone
@@ -395,17 +260,17 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 			result_evidence(r, "victim files: %s after %d", strerror(-ret), vs.n);
 		pin_let_go(&p);
 	}
-	if (!wait_woken(&mu,
-			p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us,
-			r)) {
-		no_wake(r, &p, &mu, thread, o->wake_limit_s);
+	if (!mutator_wait_woken(
+		    &mu, p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us,
+		    r)) {
+		mutator_no_wake(&mu, &p, o->wake_limit_s, r);
 		stuck = true;
 		goto out_pin; /* the blocked thread holds i_rwsem: leave the files alone */
 	}
-	pthread_join(thread, NULL);
+	pthread_join(mu.thread, NULL);
 	pin_finish(&p);
 
-	if (refused(m, mu.ret)) {
+	if (mutation_refused(m, mu.ret)) {
 		result_skip(r, "the filesystem refuses %s: %s", m->call, strerror(-mu.ret));
 		goto out_pin;
 	}
@@ -516,8 +381,7 @@ out_pin:
 		check_fault_report(&fw, pmd, possible, r);
 	}
 	free(p.back);
-	if (mu.done_fd >= 0)
-		close(mu.done_fd);
+	mutator_free(&mu);
 out:
 	/*
 	 * Exiting kills the blocked thread; the runner removes the files, in a

@@ -107,6 +107,22 @@ static int evict(struct layout *l)
 	return r;
 }
 
+/* Filesystems say "not supported" in several ways; none of them is a wait. */
+bool mutation_refused(const struct mutation *m, int ret)
+{
+	if (ret == -EOPNOTSUPP || ret == -ENOTTY || ret == -EXDEV || ret == -ENOSYS)
+		return true;
+	return ret == -EINVAL && m->einval_refuses;
+}
+
+void layout_aim(struct layout *l, const struct mutation *m, size_t unit, size_t extent)
+{
+	size_t head = m->effect == EFFECT_END_AT_RANGE ? extent : unit;
+
+	l->range_off = l->pin_off / (off_t)head * (off_t)head;
+	l->range_len = unit;
+}
+
 const struct mutation mut_truncate_0 = {
 	.name = "truncate-0",
 	.call = "ftruncate(0)",
@@ -145,6 +161,7 @@ const struct mutation mut_collapse_range = {
 	.must_wait = true,
 	.visible = size_changed,
 	.effect = EFFECT_REMOVE,
+	.einval_refuses = true,
 };
 const struct mutation mut_insert_range = {
 	.name = "insert-range",
@@ -153,6 +170,7 @@ const struct mutation mut_insert_range = {
 	.must_wait = true,
 	.visible = size_changed,
 	.effect = EFFECT_INSERT,
+	.einval_refuses = true,
 };
 const struct mutation mut_clone_range = {
 	.name = "clone-range",
@@ -160,6 +178,7 @@ const struct mutation mut_clone_range = {
 	.apply = clone_range,
 	.must_wait = true,
 	.effect = EFFECT_COPY,
+	.einval_refuses = true,
 };
 const struct mutation mut_evict = {
 	.name = "evict",

@@ -52,7 +52,21 @@ struct mutation {
 	/* The change is visible without taking the inode lock (fstat). */
 	bool (*visible)(const struct layout *l);
 	enum layout_effect effect;
+	/*
+	 * EINVAL says "not implemented here" too (ext4's collapse and insert
+	 * without extents, clone on a filesystem without reflink).
+	 */
+	bool einval_refuses;
 };
+
+/* Whether @ret from @m's apply() is the filesystem refusing it, not a wait or an error. */
+bool mutation_refused(const struct mutation *m, int ret);
+/*
+ * Aims @m at the pinned page l->pin_off: the @unit (a page, or a PMD
+ * extent) holding it; a change that cuts the file's end there cuts from
+ * the head of the @extent holding it, so that what stays is whole extents.
+ */
+void layout_aim(struct layout *l, const struct mutation *m, size_t unit, size_t extent);
 
 extern const struct mutation mut_truncate_0, mut_truncate_mid, mut_punch_hole, mut_zero_range,
 	mut_collapse_range, mut_insert_range, mut_clone_range, mut_evict;

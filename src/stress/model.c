@@ -16,6 +16,8 @@
 /* A generation's pattern seed: its own words, so no two generations share. */
 static uint64_t gen_seed(const struct model *m, uint64_t gen)
 {
+	if (gen == MODEL_GEN_DEVICE)
+		return m->dev_seed;
 	return pattern_word(m->seed, gen * 64);
 }
 
@@ -77,14 +79,67 @@ static void zero_from(struct model_file *f, uint64_t p, uint64_t end)
 	memset(&f->page[p], 0, (end - p) * sizeof(*f->page));
 }
 
+int model_landed(struct model *m, unsigned int file, uint64_t off, uint64_t dev_off, bool known)
+{
+	struct model_file *f = &m->file[file];
+
+	if (off % PAGE || dev_off % PAGE || off >= f->size)
+		return -EINVAL;
+	f->page[off / PAGE] = (struct model_page){
+		.gen = known ? MODEL_GEN_DEVICE : MODEL_GEN_UNKNOWN,
+		.origin = dev_off / PAGE,
+	};
+	return 0;
+}
+
+int model_grow(struct model *m, unsigned int file, uint64_t size)
+{
+	if (size % PAGE || size > m->cap)
+		return size > m->cap ? -EFBIG : -EINVAL;
+	/* Pages at or past the old end already read as zeros. */
+	if (size > m->file[file].size)
+		m->file[file].size = size;
+	return 0;
+}
+
+int model_change_check(const struct model *m, unsigned int file, enum layout_effect e,
+		       uint64_t off, uint64_t len, unsigned int src)
+{
+	const struct model_file *f = &m->file[file];
+
+	if (off % PAGE || len % PAGE)
+		return -EINVAL;
+	switch (e) {
+	case EFFECT_GONE:
+	case EFFECT_SIZE_TO_0:
+	case EFFECT_HOLE:
+		return 0;
+	case EFFECT_END_AT_RANGE:
+		return off > m->cap ? -EFBIG : 0;
+	case EFFECT_REMOVE: /* fallocate(2): the range may not reach the end */
+		return !len || off + len >= f->size ? -EINVAL : 0;
+	case EFFECT_INSERT: /* at an offset inside the file */
+		if (!len || off >= f->size)
+			return -EINVAL;
+		return f->size + len > m->cap ? -EFBIG : 0;
+	case EFFECT_COPY: /* both ranges inside their files */
+		return src == file || src >= m->files || off + len > f->size ||
+				       off + len > m->file[src].size ?
+			       -EINVAL :
+			       0;
+	}
+	return -EINVAL;
+}
+
 int model_change(struct model *m, unsigned int file, enum layout_effect e, uint64_t off,
 		 uint64_t len, unsigned int src)
 {
 	struct model_file *f = &m->file[file];
 	uint64_t p = off / PAGE, n = len / PAGE, pages = m->cap / PAGE, end;
+	int ret = model_change_check(m, file, e, off, len, src);
 
-	if (off % PAGE || len % PAGE)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	switch (e) {
 	case EFFECT_GONE:
 	case EFFECT_SIZE_TO_0:
@@ -92,8 +147,6 @@ int model_change(struct model *m, unsigned int file, enum layout_effect e, uint6
 		p = 0;
 		/* fallthrough */
 	case EFFECT_END_AT_RANGE:
-		if (off > m->cap)
-			return -EFBIG;
 		zero_from(f, p, pages);
 		f->size = off;
 		return 0;
@@ -102,28 +155,19 @@ int model_change(struct model *m, unsigned int file, enum layout_effect e, uint6
 		if (p < end)
 			zero_from(f, p, end);
 		return 0;
-	case EFFECT_REMOVE: /* fallocate(2): the range may not reach the end */
-		if (!len || off + len >= f->size)
-			return -EINVAL;
+	case EFFECT_REMOVE:
 		end = f->size / PAGE;
 		memmove(&f->page[p], &f->page[p + n], (end - p - n) * sizeof(*f->page));
 		zero_from(f, end - n, pages);
 		f->size -= len;
 		return 0;
-	case EFFECT_INSERT: /* at an offset inside the file */
-		if (!len || off >= f->size)
-			return -EINVAL;
-		if (f->size + len > m->cap)
-			return -EFBIG;
+	case EFFECT_INSERT:
 		end = f->size / PAGE;
 		memmove(&f->page[p + n], &f->page[p], (end - p) * sizeof(*f->page));
 		zero_from(f, p, p + n);
 		f->size += len;
 		return 0;
-	case EFFECT_COPY: /* both ranges inside their files */
-		if (src == file || src >= m->files || off + len > f->size ||
-		    off + len > m->file[src].size)
-			return -EINVAL;
+	case EFFECT_COPY:
 		memcpy(&f->page[p], &m->file[src].page[p], n * sizeof(*f->page));
 		return 0;
 	}
@@ -152,6 +196,9 @@ bool model_verify(const struct model *m, unsigned int file, uint64_t off, const 
 
 		in = at % PAGE;
 		n = PAGE - in < off + len - at ? PAGE - in : off + len - at;
+		/* What a device we do not know wrote there: anything goes. */
+		if (pg->gen == MODEL_GEN_UNKNOWN)
+			continue;
 		if (pg->gen) {
 			wrong = pattern_check(b + (at - off), n, gen_seed(m, pg->gen),
 					      pg->origin * PAGE + in);

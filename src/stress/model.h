@@ -27,8 +27,17 @@ struct model_file {
 	uint64_t size; /* bytes */
 };
 
+/*
+ * Pages an O_DIRECT read landed in hold the slow device's data: the
+ * pattern of its seed at @origin pages into the device, or, for a device
+ * of the user's, bytes nobody can know.
+ */
+#define MODEL_GEN_DEVICE UINT64_MAX
+#define MODEL_GEN_UNKNOWN (UINT64_MAX - 1)
+
 struct model {
 	uint64_t seed;
+	uint64_t dev_seed; /* the slow device's pattern (discover/slowdev.h) */
 	unsigned int files;
 	uint64_t cap; /* bytes a file may grow to: a page multiple */
 	struct model_file *file;
@@ -47,6 +56,14 @@ void model_free(struct model *m);
 void model_data(const struct model *m, uint64_t gen, uint64_t off, void *buf, size_t len);
 /* After such a write to @file: -EFBIG beyond the capacity. */
 int model_write(struct model *m, unsigned int file, uint64_t off, uint64_t len, uint64_t gen);
+/* After an O_DIRECT read from device offset @dev_off into page @off of @file. */
+int model_landed(struct model *m, unsigned int file, uint64_t off, uint64_t dev_off,
+		 bool known);
+/* After the file grew to @size (ftruncate): what is new reads as zeros. */
+int model_grow(struct model *m, unsigned int file, uint64_t size);
+/* What model_change() would return, changing nothing. */
+int model_change_check(const struct model *m, unsigned int file, enum layout_effect e,
+		       uint64_t off, uint64_t len, unsigned int src);
 /*
  * After a layout change of effect @e over [@off, @off + @len) of @file
  * succeeded (@src: the clone source). -EINVAL where the kernel must have

@@ -103,7 +103,10 @@ static void test_against_oracle(void)
 			src = (unsigned int)rnd(&s, FILES);
 			if (off + len > CAP)
 				len = CAP - off;
-			ret = model_change(&m, f, e, off, len, src);
+			ret = model_change_check(&m, f, e, off, len, src);
+			/* The dry run says what the change will say, and changes nothing. */
+			EXPECT(model_size(&m, f) == size[f]);
+			EXPECT(model_change(&m, f, e, off, len, src) == ret);
 			if (oracle(&m, f, e, off, len, src)) {
 				EXPECT(ret == 0);
 				applied++;
@@ -170,9 +173,67 @@ static void test_moved_data(void)
 	model_free(&m);
 }
 
+/*
+ * An O_DIRECT read that landed: the slow device's pattern at its offset,
+ * moved with the page like any other data; a device of the user's, anything.
+ * A file that grows reads zeros in the new part.
+ */
+static void test_landed_and_grown(void)
+{
+	static unsigned char buf[4 * PAGE];
+	struct model m;
+	struct model_diff d;
+
+	EXPECT(model_init(&m, 5, 1, 8 * PAGE) == 0);
+	m.dev_seed = 0xd0d0;
+	EXPECT(model_write(&m, 0, 0, 2 * PAGE, 1) == 0);
+	EXPECT(model_landed(&m, 0, PAGE, 0, true) == 0);
+	EXPECT(model_landed(&m, 0, 2 * PAGE, 0, true) == -EINVAL); /* past the end */
+	model_data(&m, 1, 0, buf, PAGE);
+	pattern_fill(buf + PAGE, PAGE, 0xd0d0, 0);
+	EXPECT(model_verify(&m, 0, 0, buf, 2 * PAGE, &d));
+	/* An insert before it moves the device's data up a page. */
+	EXPECT(model_change(&m, 0, EFFECT_INSERT, 0, PAGE, 0) == 0);
+	EXPECT(model_verify(&m, 0, 2 * PAGE, buf + PAGE, PAGE, &d));
+	buf[PAGE + 9] ^= 1;
+	EXPECT(!model_verify(&m, 0, 2 * PAGE, buf + PAGE, PAGE, &d));
+	EXPECT(d.off == 2 * PAGE + 9 && d.gen == MODEL_GEN_DEVICE);
+	/* What a device of the user's wrote is not judged. */
+	EXPECT(model_landed(&m, 0, 2 * PAGE, 0, false) == 0);
+	EXPECT(model_verify(&m, 0, 2 * PAGE, buf + PAGE, PAGE, &d));
+	/* Grown: zeros up to the new end; never past the capacity. */
+	EXPECT(model_grow(&m, 0, 6 * PAGE) == 0);
+	EXPECT(model_size(&m, 0) == 6 * PAGE);
+	memset(buf, 0, sizeof(buf));
+	EXPECT(model_verify(&m, 0, 3 * PAGE, buf, 3 * PAGE, &d));
+	EXPECT(model_grow(&m, 0, 9 * PAGE) == -EFBIG);
+	EXPECT(model_grow(&m, 0, 2 * PAGE) == 0 && model_size(&m, 0) == 6 * PAGE);
+	model_free(&m);
+}
+
+/* What a change's record says about refusals and its range. */
+static void test_mutation_records(void)
+{
+	struct layout l = { .pin_off = 3 * PAGE * 256 + 5 * PAGE }; /* 3 MiB + 20 KiB */
+
+	EXPECT(mutation_refused(&mut_collapse_range, -EINVAL));
+	EXPECT(!mutation_refused(&mut_punch_hole, -EINVAL));
+	EXPECT(mutation_refused(&mut_punch_hole, -EOPNOTSUPP));
+	EXPECT(!mutation_refused(&mut_truncate_0, 0));
+	layout_aim(&l, &mut_punch_hole, PAGE, 2 << 20);
+	EXPECT(l.range_off == l.pin_off && l.range_len == PAGE);
+	layout_aim(&l, &mut_punch_hole, 2 << 20, 2 << 20);
+	EXPECT(l.range_off == 2 << 20 && l.range_len == 2 << 20);
+	/* A cut of the end starts at the head of the pinned page's extent. */
+	layout_aim(&l, &mut_truncate_mid, PAGE, 2 << 20);
+	EXPECT(l.range_off == 2 << 20);
+}
+
 int main(void)
 {
 	test_against_oracle();
 	test_moved_data();
+	test_landed_and_grown();
+	test_mutation_records();
 	return unit_done();
 }
