@@ -135,6 +135,7 @@ unsigned int check_deadline_s(const struct check *c, const struct options *o);
 void check_fsdax_dax(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pfn(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_refault(const struct check *c, struct check_ctx *ctx);
+void check_fsdax_cow(const struct check *c, struct check_ctx *ctx);
 void check_devdax_map(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_pin(const struct check *c, struct check_ctx *ctx);
 void check_fsdax_register(const struct check *c, struct check_ctx *ctx);

@@ -22,14 +22,27 @@
  * folio splitting issue by resetting old folio order + _nr_pages"). The
  * kernel log is the runner's to watch; the check shows the PMD, and that
  * every page then holds what the faults stored.
+ *
+ * fsdax/dax/pmd-cow-write: a 2 MiB extent shared with another file by
+ * FICLONERANGE (xfs reflink), read through a PMD mapping, then written by
+ * pwrite(): the write copies on write, so dax_iomap_iter() takes the old
+ * entries out of the mapping (invalidate_inode_pages2_range()) before the
+ * new blocks are written, and the mapping must then show the new data.
+ * For DAX, invalidate_inode_pages2_range() unmaps the page tables only
+ * after it dropped the entries, so dax_folio_put() meets a large folio that
+ * a PMD still maps: found by zdcheck stress on 7.x, where its debug check
+ * warns ("WARNING: fs/dax.c ... dax_disassociate_entry", through
+ * __dax_invalidate_entry() from xfs_file_dax_write()).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/fs.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -314,4 +327,137 @@ out_map:
 out:
 	close(fd);
 	unlink(file);
+}
+
+/* The source of a clone: LEN bytes of pattern @seed, written. */
+static int clone_source(const char *file, uint64_t seed, struct result *r)
+{
+	unsigned char *buf = malloc(LEN);
+	int fd = -1;
+
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate %lu MiB", LEN >> 20);
+		return -1;
+	}
+	fd = work_file(file, r);
+	pattern_fill(buf, LEN, seed, 0);
+	if (fd >= 0 && pwrite(fd, buf, LEN, 0) != (ssize_t)LEN) {
+		result_error(r, "write %s: %s", file, strerror(errno ? errno : EIO));
+		close(fd);
+		unlink(file);
+		fd = -1;
+	}
+	free(buf);
+	return fd;
+}
+
+void check_fsdax_cow(const struct check *c, struct check_ctx *ctx)
+{
+	const struct target *t = ctx->target;
+	struct result *r = ctx->res;
+	uint64_t shared = ctx->opt->seed ^ 0xc0c0, own = ctx->opt->seed ^ 0xc0de;
+	char file[PATH_MAX + 64], src[PATH_MAX + 64], why[sizeof(r->reason)];
+	struct file_clone_range fcr = { .src_length = LEN };
+	unsigned char *map = NULL, *buf = NULL;
+	int fd = -1, sfd, err, possible = -1;
+	struct dax_watch fw;
+	struct stat st;
+	size_t bad;
+
+	snprintf(src, sizeof(src), "%s/cow-src", ctx->dir);
+	snprintf(file, sizeof(file), "%s/pmd-cow-write", ctx->dir);
+	sfd = clone_source(src, shared, r);
+	if (sfd < 0)
+		return;
+	fd = work_file(file, r);
+	if (fd < 0)
+		goto out;
+	result_step(r, "ioctl(FICLONERANGE) the 2 MiB extent from cow-src");
+	fcr.src_fd = sfd;
+	if (ioctl(fd, FICLONERANGE, &fcr)) {
+		if (errno == EOPNOTSUPP || errno == EXDEV || errno == EINVAL || errno == ENOTTY)
+			result_skip(r,
+				    "the filesystem cannot share blocks (reflink): "
+				    "FICLONERANGE: %s",
+				    strerror(errno));
+		else
+			result_error(r, "ioctl(FICLONERANGE): %s", strerror(errno));
+		goto out;
+	}
+	result_step(r, "map the file at a 2 MiB boundary");
+	map = dax_map_at(fd, LEN, LEN, 0, t->map_sync, &err);
+	buf = malloc(LEN);
+	if (!map || !buf) {
+		if (!buf)
+			result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate %lu MiB",
+					   LEN >> 20);
+		else if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
+			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+		goto out;
+	}
+	if (fstat(fd, &st)) {
+		result_error(r, "fstat: %s", strerror(errno));
+		goto out;
+	}
+	possible = pmd_possible(fd, 0, map, why, sizeof(why));
+	if (possible == 0)
+		result_evidence(r, "no PMD mapping possible: %s", why);
+
+	/* A read fault maps the shared blocks: the clean entry the write must drop. */
+	result_step(r, "read-fault the shared extent");
+	if (t->dax)
+		dax_watch_start(&fw, &st, map);
+	memcpy(buf, map, LEN);
+	if (t->dax)
+		check_fault_stop(&fw, r);
+	bad = pattern_check(buf, LEN, shared, 0);
+	if (bad != LEN) {
+		result_fail(r,
+			    "byte %zu of the cloned extent read through the mapping is not "
+			    "cow-src's",
+			    bad);
+		goto out_watch;
+	}
+
+	result_step(r, "pwrite() 2 MiB over the shared extent (copy on write)");
+	pattern_fill(buf, LEN, own, 0);
+	if (pwrite(fd, buf, LEN, 0) != (ssize_t)LEN) {
+		result_error(r, "pwrite: %s", strerror(errno ? errno : EIO));
+		goto out_watch;
+	}
+	/* The mapping must have let go of the shared blocks. */
+	result_step(r, "read the extent through the mapping again");
+	memcpy(buf, map, LEN);
+	bad = pattern_check(buf, LEN, own, 0);
+	if (bad != LEN) {
+		result_fail(r,
+			    "byte %zu read through the mapping after the copy on write is "
+			    "%s: the mapping kept the shared block",
+			    bad,
+			    pattern_check(buf + bad / 8 * 8, 8, shared, bad / 8 * 8) == 8 ?
+				    "still cow-src's" :
+				    "neither the new data nor cow-src's");
+		goto out_watch;
+	}
+	if (read_back(fd, own, "by pwrite() over the shared extent", r) != (long long)LEN)
+		goto out_watch;
+	/* The other owner of the blocks keeps what it had. */
+	if (read_back(sfd, shared, "in cow-src, which shared the extent", r) != (long long)LEN)
+		goto out_watch;
+	result_value(r, "bytes", LEN);
+	result_pass(r);
+out_watch:
+	if (t->dax)
+		check_fault_report(&fw, c->flags & CHECK_PMD, possible, r);
+	else if (r->status == STATUS_PASS)
+		result_skip(r, "not applicable: the file is not DAX");
+out:
+	free(buf);
+	if (map)
+		munmap(map, LEN);
+	if (fd >= 0)
+		close(fd);
+	close(sfd);
+	unlink(file);
+	unlink(src);
 }

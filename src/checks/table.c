@@ -145,6 +145,25 @@ static const struct check rows[] = {
 		.run = check_fsdax_refault,
 	},
 	{
+		.name = "fsdax/dax/pmd-cow-write",
+		.summary = "pwrite() over a 2M extent shared by reflink and read through a "
+			   "PMD mapping: the copy on write leaves the mapping the new data",
+		.target = TARGET_FSDAX,
+		.flags = CHECK_PMD,
+		.expect = "an extent cloned from another file (FICLONERANGE, else skipped) "
+			  "read through a PMD mapping, then written by pwrite(): the mapping "
+			  "and pread() show the new data, the other file keeps its own, "
+			  "nothing in the kernel log; the read fault shown to map a 2 MiB "
+			  "PMD (fault_size), else skipped",
+		.timeout_s = 30,
+		.guards =
+			"copy on write of a DAX extent (dax_iomap_iter() with IOMAP_F_SHARED) "
+			"dropping the old entries with invalidate_inode_pages2_range() while "
+			"a PMD maps them: dax_folio_put() (v6.15) warns that the large folio "
+			"it splits is still referenced",
+		.run = check_fsdax_cow,
+	},
+	{
 		.name = "devdax/map/alignment",
 		.summary = "device-dax mmap honours the device alignment and refuses "
 			   "MAP_PRIVATE (read-only, no data touched)",
