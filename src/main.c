@@ -20,6 +20,7 @@
 #include "observe/dax_watch.h"
 #include "report/report.h"
 #include "run/select.h"
+#include "stress/stress.h"
 
 /*
  * Where an option means something: each command, devdax's --restore, which
@@ -34,7 +35,9 @@ enum {
 	IN_PROBE = 1 << 4,
 	IN_HELP = 1 << 5,
 	IN_CLEAN = 1 << 6,
-	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP | IN_CLEAN,
+	IN_STRESS = 1 << 7,
+	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP | IN_CLEAN |
+		 IN_STRESS,
 	IN_RUN = IN_FSDAX | IN_DEVDAX, /* what runs checks */
 	IN_MODES = IN_RESTORE | IN_CLEAN, /* what runs nothing */
 };
@@ -68,6 +71,8 @@ enum {
 	OPT_JOURNAL_DIR,
 	OPT_FORCE,
 	OPT_CLEAN,
+	OPT_DURATION,
+	OPT_FILES,
 };
 
 /*
@@ -85,10 +90,11 @@ static const struct cli_option {
 	  IN_RUN | IN_LIST,
 	  "  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n" },
 	{ { "exclude", required_argument, NULL, 'x' },
-	  IN_RUN | IN_LIST,
-	  "  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable)\n" },
+	  IN_RUN | IN_LIST | IN_STRESS,
+	  "  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable); stress:\n"
+	  "                       leave out the pin routes and changes it matches\n" },
 	{ { "format", required_argument, NULL, OPT_FORMAT },
-	  IN_RUN | IN_LIST | IN_PROBE,
+	  IN_RUN | IN_LIST | IN_PROBE | IN_STRESS,
 	  "      --format FORMAT  text (default), json or tap\n" },
 	{ { "verbose", no_argument, NULL, 'v' },
 	  IN_ALL,
@@ -98,28 +104,36 @@ static const struct cli_option {
 	  "      --timeout SEC    deadline for each check (default: the check's own); at\n"
 	  "                       least what a check needs for a verdict, see zdcheck(1)\n" },
 	{ { "jobs", required_argument, NULL, 'j' },
-	  IN_RUN,
+	  IN_RUN | IN_STRESS,
 	  "  -j, --jobs N         run up to N checks at the same time (default: twice the\n"
-	  "                       online CPUs; 1 runs them one after another)\n" },
+	  "                       online CPUs; 1 runs them one after another); stress:\n"
+	  "                       N workers\n" },
+	{ { "duration", required_argument, NULL, OPT_DURATION },
+	  IN_STRESS,
+	  "      --duration SEC   stress: how long the workers run (default 60)\n" },
+	{ { "files", required_argument, NULL, OPT_FILES },
+	  IN_STRESS,
+	  "      --files N        stress: how many files the workers share (default: one\n"
+	  "                       per worker)\n" },
 	{ { "hold", required_argument, NULL, OPT_HOLD },
-	  IN_RUN,
+	  IN_RUN | IN_STRESS,
 	  "      --hold MS        how long pins are held (default 200)\n" },
 	{ { "wake-limit", required_argument, NULL, OPT_WAKE },
-	  IN_FSDAX,
+	  IN_FSDAX | IN_STRESS,
 	  "      --wake-limit SEC a layout change must end this soon after release (default 5)\n" },
 	{ { "keep", no_argument, NULL, OPT_KEEP },
-	  IN_FSDAX,
+	  IN_FSDAX | IN_STRESS,
 	  "      --keep           keep the fs-dax work directory for debugging\n" },
 	{ { "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
 	  IN_FSDAX,
 	  "      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n" },
 	{ { "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
-	  IN_RUN,
+	  IN_RUN | IN_STRESS,
 	  "      --no-kmsg-verdict\n"
 	  "                       report kernel log lines, but fail no check on them\n"
 	  "                       (for a harness that judges the log, as fstests does)\n" },
 	{ { "pin-device", required_argument, NULL, OPT_PIN_DEV },
-	  IN_RUN,
+	  IN_RUN | IN_STRESS,
 	  "      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
 	  "                       as root, zdcheck builds one from null_blk and dm-delay)\n" },
 	{ { "size", required_argument, NULL, OPT_SIZE },
@@ -147,8 +161,9 @@ static const struct cli_option {
 	  "                       name, size, alignment or uuid differ; keep a journal on\n"
 	  "                       tmpfs or on the memory under test\n" },
 	{ { "seed", required_argument, NULL, OPT_SEED },
-	  IN_RUN,
-	  "      --seed N         seed for data patterns (default: from the clock)\n" },
+	  IN_RUN | IN_STRESS,
+	  "      --seed N         seed for data patterns (default: from the clock); stress:\n"
+	  "                       the same seed replays each worker's operations\n" },
 	{ { "help", no_argument, NULL, 'h' },
 	  IN_ALL,
 	  "  -h, --help           show help (for a command: zdcheck COMMAND --help)\n" },
@@ -220,14 +235,14 @@ static void progress(void *arg, const struct run *run, const struct check *c)
 }
 
 static enum zd_outcome run_target(struct options *o, struct target *t,
-				  const struct slowdev *lanes)
+				  const struct slowdev *lanes, const struct check_table *table)
 {
 	struct report rp;
 	struct run run = {
 		.opt = o,
 		.target = t,
 		.lanes = lanes,
-		.table = &zd_checks,
+		.table = table,
 		.on_begin = report_on_begin,
 		.on_start = progress,
 		.on_result = report_on_result,
@@ -347,7 +362,7 @@ static enum zd_outcome cmd_target(struct options *o, const char *path, enum targ
 	/* Checks side by side read from slow devices of their own. */
 	if (t.slow.fd >= 0 && o->jobs > 1)
 		lanes = slowdev_lanes(&t.slow, run_slots(o->jobs));
-	out = run_target(o, &t, lanes);
+	out = run_target(o, &t, lanes, &zd_checks);
 	slowdev_lanes_close(lanes, run_slots(o->jobs), t.slow.lost);
 	dax_watch_close();
 	target_close(&t);
@@ -404,6 +419,53 @@ static enum zd_outcome cmd_fsdax(struct options *o, char **argv, char *why, size
 static enum zd_outcome cmd_devdax(struct options *o, char **argv, char *why, size_t len)
 {
 	return cmd_target(o, argv[0], TARGET_DEVDAX, why, len);
+}
+
+/*
+ * zdcheck stress fsdax PATH: one run of the stress row, in a work directory
+ * as the checks have, its workers each reading from a slow device of its own.
+ */
+static enum zd_outcome cmd_stress(struct options *o, char **argv, char *why, size_t len)
+{
+	struct slowdev *lanes = NULL;
+	char shown[ZD_ABBREV];
+	enum zd_outcome out;
+	struct target t;
+
+	if (strcmp(argv[0], "fsdax")) {
+		snprintf(why, len, "stress: unknown target kind '%s': expected fsdax%s",
+			 zd_abbrev(argv[0], shown, sizeof(shown)),
+			 strcmp(argv[0], "devdax") ? "" : " (devdax stress is not there yet)");
+		return ZD_USAGE;
+	}
+	if (cli_parse_path("stress fsdax", argv[1], why, len))
+		return ZD_USAGE;
+	if (stress_unmatched(o)) {
+		snprintf(why, len, "-x '%s' matches no pin route and no change of stress",
+			 zd_abbrev(stress_unmatched(o), shown, sizeof(shown)));
+		return ZD_USAGE;
+	}
+	if (!o->duration_s)
+		o->duration_s = 60;
+	if (!o->files)
+		o->files = o->jobs;
+	o->timeout_s = stress_deadline_s(o);
+	zd_catch_stop_signals(on_stop_signal);
+	out = fsdax_target_open(&t, argv[1], o, why, len);
+	if (out != ZD_PASSED) {
+		target_close(&t);
+		return out;
+	}
+	slowdev_open(&t.slow, o->pin_device, o->hold_ms, o->seed + 0x51);
+	if (t.slow.fd >= 0 && o->jobs > 1)
+		lanes = slowdev_lanes(&t.slow, o->jobs);
+	stress_use_lanes(lanes, lanes ? o->jobs : 0);
+	zd_info(0, "stress: seed %llu, %u workers, %u files, %u s", o->seed, o->jobs, o->files,
+		o->duration_s);
+	out = run_target(o, &t, NULL, &zd_stress);
+	slowdev_lanes_close(lanes, o->jobs, t.slow.lost);
+	target_close(&t);
+	return out;
 }
 
 static enum zd_outcome cmd_list(struct options *o, char **argv, char *why, size_t len)
@@ -482,6 +544,20 @@ static const struct command commands[] = {
 	  "(with the CXL region and, through libcxl, its memory devices), hmem,\n"
 	  "other or unknown. Changes nothing.\n",
 	  0, IN_PROBE, 0, cmd_probe },
+	{ "stress", "fsdax PATH",
+	  "pin, change, fault and write DAX files at random, verifying every byte",
+	  "Workers (-j, default twice the online CPUs) draw operations from --seed:\n"
+	  "a pin (vmsplice, libaio, io_uring, O_DIRECT pread) of a page with a layout\n"
+	  "change under it (truncate, punch, zero, collapse, insert, clone, eviction),\n"
+	  "read and write faults on the mapping, pwrite of a new pattern, at page or\n"
+	  "PMD size, on --files files in a private directory under PATH, as the\n"
+	  "fsdax command. Every byte read back is held against a model of what the\n"
+	  "files must hold. A change that returns while its page is pinned, one that\n"
+	  "does not end within --wake-limit of the release, corrupted data, a bad\n"
+	  "kernel log line or a stuck worker stops the run: it fails with the\n"
+	  "evidence, the seed and each worker's last operations (the replay log).\n"
+	  "On a terminal, progress is shown once a second.\n",
+	  2, IN_STRESS, 0, cmd_stress },
 	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
 	  cmd_help },
 	{ NULL },
@@ -597,6 +673,16 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 			break;
 		case OPT_CLEAN:
 			o->clean = true;
+			break;
+		case OPT_DURATION:
+			if (cli_parse_uint("--duration", optarg, 1, 7 * 86400, &v, why, len))
+				return ZD_USAGE;
+			o->duration_s = (unsigned int)v;
+			break;
+		case OPT_FILES:
+			if (cli_parse_uint("--files", optarg, 1, 256, &v, why, len))
+				return ZD_USAGE;
+			o->files = (unsigned int)v;
 			break;
 		case OPT_SEED:
 			if (cli_parse_uint("--seed", optarg, 0, ULLONG_MAX, &v, why, len))
@@ -719,6 +805,9 @@ static enum zd_outcome check_selection(const struct options *o, const struct cmd
 	const char *bad_glob = select_unmatched(o, &zd_checks);
 	char shown[ZD_ABBREV];
 
+	/* Its globs name pins and changes, not checks: cmd_stress() judges them. */
+	if (cl->cmd->in & IN_STRESS)
+		return ZD_PASSED;
 	if (bad_glob) {
 		snprintf(why, len, "no check matches '%s'; see 'zdcheck list'",
 			 zd_abbrev(bad_glob, shown, sizeof(shown)));

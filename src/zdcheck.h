@@ -54,6 +54,8 @@ struct options {
 	bool force; /* --force: restore onto a device that differs, journal on tmpfs */
 	bool clean; /* --clean: remove what killed fsdax runs left, run nothing */
 	unsigned long long seed;
+	unsigned int duration_s; /* zdcheck stress: how long (0: 60 s) */
+	unsigned int files; /* zdcheck stress: how many files (0: one per worker) */
 };
 
 /*

@@ -14,6 +14,8 @@ data=$here/testdata/verdict
 . "$here/lib/guest.sh"
 # shellcheck source=lib/verdict.sh
 . "$here/lib/verdict.sh"
+# shellcheck source=lib/stress.sh
+. "$here/lib/stress.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0 fails=0 case=''
@@ -222,12 +224,28 @@ has "table rc 1"
 case=expectations
 for f in "$VM_DIR"/expected/*; do
 	k=${f##*/}
-	[ "$k" != diagnoses ] || continue
+	# expected/stress has lines of its own shape (below).
+	case $k in diagnoses|stress) continue ;; esac
 	EXPECT_FILE=()
 	_expected "$k" > "$work/out" 2>&1 && [ -s "$work/out" ] &&
 		! grep -qv ' \(always\|intermittent\)$' "$work/out"
 	result $? "expected/$k reads"
 done
+# expected/stress: its diagnoses are defined, and a stress failure is known
+# only for its kernel and target, and only with a reason that matches.
+(stress_valid) > "$work/out" 2>&1
+result $? "expected/stress reads"
+warn="kernel log: [ 70.8] WARNING: fs/dax.c:452 at dax_disassociate_entry.isra.0+0x9c/0xc0"
+[ "$(stress_known 7 xfs "$warn")" = cow-split-mapped-folio ]
+result $? "stress: a known failure is recognised"
+! stress_known 6.12 xfs "$warn" && ! stress_known 7 ext4 "$warn" &&
+	! stress_known 7 xfs "data corruption in file 2 at offset 0x1000"
+result $? "stress: another kernel, target or reason is not"
+gap=$'kernel log: WARNING: CPU: 1 PID: 197 at fs/dax.c:398 dax_disassociate_entry+0x87/0xb0\n2 evictions returned while the page was pinned, the last 40 ms before: w3 #0 pin uring-pmd evict'
+[ "$(stress_known 6.1 ext4 "$gap")" = eviction-gap-warn ] &&
+	! stress_known 6.1 ext4 "${gap%%$'\n'*}"
+result $? "stress: every pattern of a line must match"
+
 # expect99 WHAT COMMAND...: COMMAND exits 99, with the message in $work/out.
 expect99() {
 	local what=$1

@@ -79,6 +79,7 @@ initramfs_stage() {
 	install -m 0755 "$VM_DIR/guest/init" "$stage/init"
 	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0644 "$VM_DIR/guest/safety" "$stage/safety"
+	install -m 0644 "$VM_DIR/guest/stress" "$stage/stress"
 }
 
 # initramfs_userland ZDCHECK OUT: busybox, the tools, zdcheck and /init.
@@ -252,6 +253,7 @@ initramfs_config() {
 	mkdir -p "$stage/etc/zdcheck-vm"
 	{
 		printf 'VM_MODE=%s\n' "$VM_MODE"
+		printf 'STRESS_S=%s\n' "${STRESS_S:-}"
 		# No filesystems where the provider has no fs-dax.
 		printf 'VM_FILESYSTEMS="%s"\n' "$([ -n "${P_FSDAX[$p]:-}" ] || echo "${FILESYSTEMS[*]}")"
 		printf 'VM_CRASH=%s\n' "$(_hook_on "${ZDCHECK_VM_CRASH:-}" "$kernel")"
@@ -269,6 +271,7 @@ initramfs_config() {
 	} > "$stage/etc/zdcheck-vm/config"
 	_args_for devdax > "$stage/etc/zdcheck-vm/args-devdax"
 	_args_for fsdax > "$stage/etc/zdcheck-vm/args-fsdax"
+	_args_for stress > "$stage/etc/zdcheck-vm/args-stress"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
 }
