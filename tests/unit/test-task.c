@@ -48,7 +48,7 @@ static void *reader(void *arg)
 
 int main(void)
 {
-	char wchan[64], state = 0;
+	char wchan[64], path[64], state = 0;
 	pthread_t t;
 	pid_t tid = 0;
 	int i;
@@ -71,6 +71,14 @@ int main(void)
 	if (write(pipefd[1], "x", 1) != 1)
 		return 99;
 	pthread_join(t, NULL);
+	/*
+	 * pthread_join() returns when the thread cleared its tid, on its way
+	 * out; its /proc entry goes a moment later, when the kernel releases
+	 * it. Wait for that (up to 5 s on a loaded machine), then look.
+	 */
+	snprintf(path, sizeof(path), "/proc/self/task/%d", tid);
+	for (i = 0; i < 500 && access(path, F_OK) == 0; i++)
+		usleep(10000);
 
 	/* A thread that is gone: no state, and the wchan says unknown. */
 	EXPECT(task_wchan(getpid(), tid, wchan, sizeof(wchan)) == 0);
