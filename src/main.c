@@ -35,9 +35,11 @@ enum {
 	IN_PROBE = 1 << 4,
 	IN_HELP = 1 << 5,
 	IN_CLEAN = 1 << 6,
-	IN_STRESS = 1 << 7,
+	IN_STRESS_FSDAX = 1 << 7,
+	IN_STRESS_DEVDAX = 1 << 8,
+	IN_STRESS_ANY = IN_STRESS_FSDAX | IN_STRESS_DEVDAX,
 	IN_ALL = IN_FSDAX | IN_DEVDAX | IN_RESTORE | IN_LIST | IN_PROBE | IN_HELP | IN_CLEAN |
-		 IN_STRESS,
+		 IN_STRESS_ANY,
 	IN_RUN = IN_FSDAX | IN_DEVDAX, /* what runs checks */
 	IN_MODES = IN_RESTORE | IN_CLEAN, /* what runs nothing */
 };
@@ -90,11 +92,11 @@ static const struct cli_option {
 	  IN_RUN | IN_LIST,
 	  "  -t, --test GLOB      run only checks whose name matches GLOB (repeatable)\n" },
 	{ { "exclude", required_argument, NULL, 'x' },
-	  IN_RUN | IN_LIST | IN_STRESS,
+	  IN_RUN | IN_LIST | IN_STRESS_ANY,
 	  "  -x, --exclude GLOB   skip checks whose name matches GLOB (repeatable); stress:\n"
 	  "                       leave out the pin routes and changes it matches\n" },
 	{ { "format", required_argument, NULL, OPT_FORMAT },
-	  IN_RUN | IN_LIST | IN_PROBE | IN_STRESS,
+	  IN_RUN | IN_LIST | IN_PROBE | IN_STRESS_ANY,
 	  "      --format FORMAT  text (default), json or tap\n" },
 	{ { "verbose", no_argument, NULL, 'v' },
 	  IN_ALL,
@@ -104,40 +106,40 @@ static const struct cli_option {
 	  "      --timeout SEC    deadline for each check (default: the check's own); at\n"
 	  "                       least what a check needs for a verdict, see zdcheck(1)\n" },
 	{ { "jobs", required_argument, NULL, 'j' },
-	  IN_RUN | IN_STRESS,
+	  IN_RUN | IN_STRESS_ANY,
 	  "  -j, --jobs N         run up to N checks at the same time (default: twice the\n"
 	  "                       online CPUs; 1 runs them one after another); stress:\n"
 	  "                       N workers\n" },
 	{ { "duration", required_argument, NULL, OPT_DURATION },
-	  IN_STRESS,
+	  IN_STRESS_ANY,
 	  "      --duration SEC   stress: how long the workers run (default 60)\n" },
 	{ { "files", required_argument, NULL, OPT_FILES },
-	  IN_STRESS,
+	  IN_STRESS_ANY,
 	  "      --files N        stress: how many files the workers share (default: one\n"
 	  "                       per worker)\n" },
 	{ { "hold", required_argument, NULL, OPT_HOLD },
-	  IN_RUN | IN_STRESS,
+	  IN_RUN | IN_STRESS_ANY,
 	  "      --hold MS        how long pins are held (default 200)\n" },
 	{ { "wake-limit", required_argument, NULL, OPT_WAKE },
-	  IN_FSDAX | IN_STRESS,
+	  IN_FSDAX | IN_STRESS_FSDAX,
 	  "      --wake-limit SEC a layout change must end this soon after release (default 5)\n" },
 	{ { "keep", no_argument, NULL, OPT_KEEP },
-	  IN_FSDAX | IN_STRESS,
+	  IN_FSDAX | IN_STRESS_FSDAX,
 	  "      --keep           keep the fs-dax work directory for debugging\n" },
 	{ { "allow-non-dax", no_argument, NULL, OPT_NON_DAX },
 	  IN_FSDAX,
 	  "      --allow-non-dax  run fsdax checks on a non-DAX filesystem (control run)\n" },
 	{ { "no-kmsg-verdict", no_argument, NULL, OPT_NO_KMSG_VERDICT },
-	  IN_RUN | IN_STRESS,
+	  IN_RUN | IN_STRESS_ANY,
 	  "      --no-kmsg-verdict\n"
 	  "                       report kernel log lines, but fail no check on them\n"
 	  "                       (for a harness that judges the log, as fstests does)\n" },
 	{ { "pin-device", required_argument, NULL, OPT_PIN_DEV },
-	  IN_RUN | IN_STRESS,
+	  IN_RUN | IN_STRESS_ANY,
 	  "      --pin-device DEV slow non-DAX block device for O_DIRECT pins (default:\n"
 	  "                       as root, zdcheck builds one from null_blk and dm-delay)\n" },
 	{ { "size", required_argument, NULL, OPT_SIZE },
-	  IN_DEVDAX,
+	  IN_DEVDAX | IN_STRESS_DEVDAX,
 	  "      --size BYTES     device-dax window the checks may write (default 64M)\n" },
 	{ { "destructive", no_argument, NULL, OPT_DESTRUCTIVE },
 	  IN_DEVDAX,
@@ -151,17 +153,17 @@ static const struct cli_option {
 	  "                       with SIGKILL left under PATH (and their tracefs\n"
 	  "                       instances), run nothing\n" },
 	{ { "journal-dir", required_argument, NULL, OPT_JOURNAL_DIR },
-	  IN_DEVDAX,
+	  IN_DEVDAX | IN_STRESS_DEVDAX,
 	  "      --journal-dir DIR\n"
 	  "                       device-dax: where the journal goes (default:\n"
 	  "                       $XDG_STATE_HOME/zdcheck or ~/.local/state/zdcheck)\n" },
 	{ { "force", no_argument, NULL, OPT_FORCE },
-	  IN_DEVDAX | IN_RESTORE,
+	  IN_DEVDAX | IN_RESTORE | IN_STRESS_DEVDAX,
 	  "      --force          device-dax: restore a journal saved from a device whose\n"
 	  "                       name, size, alignment or uuid differ; keep a journal on\n"
 	  "                       tmpfs or on the memory under test\n" },
 	{ { "seed", required_argument, NULL, OPT_SEED },
-	  IN_RUN | IN_STRESS,
+	  IN_RUN | IN_STRESS_ANY,
 	  "      --seed N         seed for data patterns (default: from the clock); stress:\n"
 	  "                       the same seed replays each worker's operations\n" },
 	{ { "help", no_argument, NULL, 'h' },
@@ -429,16 +431,19 @@ static enum zd_outcome cmd_stress(struct options *o, char **argv, char *why, siz
 {
 	struct slowdev *lanes = NULL;
 	char shown[ZD_ABBREV];
+	enum target_kind kind;
 	enum zd_outcome out;
 	struct target t;
 
-	if (strcmp(argv[0], "fsdax")) {
-		snprintf(why, len, "stress: unknown target kind '%s': expected fsdax%s",
-			 zd_abbrev(argv[0], shown, sizeof(shown)),
-			 strcmp(argv[0], "devdax") ? "" : " (devdax stress is not there yet)");
+	if (!strcmp(argv[0], "fsdax") || !strcmp(argv[0], "devdax")) {
+		kind = argv[0][0] == 'f' ? TARGET_FSDAX : TARGET_DEVDAX;
+	} else {
+		snprintf(why, len, "stress: unknown target kind '%s': expected fsdax or devdax",
+			 zd_abbrev(argv[0], shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
-	if (cli_parse_path("stress fsdax", argv[1], why, len))
+	if (cli_parse_path(kind == TARGET_FSDAX ? "stress fsdax" : "stress devdax", argv[1],
+			   why, len))
 		return ZD_USAGE;
 	if (stress_unmatched(o)) {
 		snprintf(why, len, "-x '%s' matches no pin route and no change of stress",
@@ -451,7 +456,11 @@ static enum zd_outcome cmd_stress(struct options *o, char **argv, char *why, siz
 		o->files = o->jobs;
 	o->timeout_s = stress_deadline_s(o);
 	zd_catch_stop_signals(on_stop_signal);
-	out = fsdax_target_open(&t, argv[1], o, why, len);
+	out = kind == TARGET_FSDAX ? fsdax_target_open(&t, argv[1], o, why, len) :
+				     devdax_target_open(&t, argv[1], o, why, len);
+	/* The window is saved as for the checks, and put back after the run. */
+	if (out == ZD_PASSED && kind == TARGET_DEVDAX)
+		out = devdax_window_open(&t, o, why, len);
 	if (out != ZD_PASSED) {
 		target_close(&t);
 		return out;
@@ -460,8 +469,8 @@ static enum zd_outcome cmd_stress(struct options *o, char **argv, char *why, siz
 	if (t.slow.fd >= 0 && o->jobs > 1)
 		lanes = slowdev_lanes(&t.slow, o->jobs);
 	stress_use_lanes(lanes, lanes ? o->jobs : 0);
-	zd_info(0, "stress: seed %llu, %u workers, %u files, %u s", o->seed, o->jobs, o->files,
-		o->duration_s);
+	zd_info(0, "stress: seed %llu, %u workers, %u %s, %u s", o->seed, o->jobs, o->files,
+		kind == TARGET_FSDAX ? "files" : "regions", o->duration_s);
 	out = run_target(o, &t, NULL, &zd_stress);
 	slowdev_lanes_close(lanes, o->jobs, t.slow.lost);
 	target_close(&t);
@@ -544,8 +553,10 @@ static const struct command commands[] = {
 	  "(with the CXL region and, through libcxl, its memory devices), hmem,\n"
 	  "other or unknown. Changes nothing.\n",
 	  0, IN_PROBE, 0, cmd_probe },
-	{ "stress", "fsdax PATH",
-	  "pin, change, fault and write DAX files at random, verifying every byte",
+	{ "stress", "KIND PATH",
+	  "pin, change, fault and write DAX memory at random, verifying every byte",
+	  "KIND is fsdax (PATH a directory on a DAX mount, as for the fsdax command)\n"
+	  "or devdax (PATH a device-dax device, as for the devdax command).\n"
 	  "Workers (-j, default twice the online CPUs) draw operations from --seed:\n"
 	  "a pin (vmsplice, libaio, io_uring, O_DIRECT pread) of a page with a layout\n"
 	  "change under it (truncate, punch, zero, collapse, insert, clone, eviction),\n"
@@ -556,8 +567,11 @@ static const struct command commands[] = {
 	  "does not end within --wake-limit of the release, corrupted data, a bad\n"
 	  "kernel log line or a stuck worker stops the run: it fails with the\n"
 	  "evidence, the seed and each worker's last operations (the replay log).\n"
-	  "On a terminal, progress is shown once a second.\n",
-	  2, IN_STRESS, 0, cmd_stress },
+	  "On a terminal, progress is shown once a second. On devdax DEVICE the\n"
+	  "workers share regions of the window (--size), saved and put back as\n"
+	  "for the devdax command; the change under a pin is the mapping's (munmap\n"
+	  "and mmap again) and writes are stores.\n",
+	  2, IN_STRESS_ANY, 0, cmd_stress },
 	{ "help", "[COMMAND]", "show help for zdcheck or for one command", "", -1, IN_HELP, 0,
 	  cmd_help },
 	{ NULL },
@@ -736,8 +750,13 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 }
 
 /* Where the options of this command line must apply: the command's, or its mode's. */
-static unsigned int mode_of(const struct options *o, const struct command *cmd)
+static unsigned int mode_of(const struct options *o, const struct command *cmd,
+			    char *const *args)
 {
+	/* stress takes the options of its target kind. */
+	if (cmd->in == IN_STRESS_ANY)
+		return args[0] && !strcmp(args[0], "devdax") ? IN_STRESS_DEVDAX :
+							       IN_STRESS_FSDAX;
 	if ((cmd->in & IN_RESTORE) && o->restore)
 		return IN_RESTORE;
 	if ((cmd->in & IN_CLEAN) && o->clean)
@@ -753,7 +772,7 @@ static unsigned int mode_of(const struct options *o, const struct command *cmd)
 static enum zd_outcome check_applies(const struct options *o, const struct cmdline *cl,
 				     char *why, size_t len)
 {
-	unsigned int in = mode_of(o, cl->cmd);
+	unsigned int in = mode_of(o, cl->cmd, cl->args);
 	size_t i;
 
 	for (i = 0; i < NOPTIONS; i++) {
@@ -762,9 +781,11 @@ static enum zd_outcome check_applies(const struct options *o, const struct cmdli
 		snprintf(why, len,
 			 "option '--%s' does not apply to '%s%s'; see 'zdcheck %s --help'",
 			 cli_options[i].opt.name, cl->cmd->name,
-			 in == IN_RESTORE ? " --restore" :
-			 in == IN_CLEAN	  ? " --clean" :
-					    "",
+			 in == IN_RESTORE	? " --restore" :
+			 in == IN_CLEAN		? " --clean" :
+			 in == IN_STRESS_FSDAX	? " fsdax" :
+			 in == IN_STRESS_DEVDAX ? " devdax" :
+						  "",
 			 cl->cmd->name);
 		return ZD_USAGE;
 	}
@@ -806,14 +827,14 @@ static enum zd_outcome check_selection(const struct options *o, const struct cmd
 	char shown[ZD_ABBREV];
 
 	/* Its globs name pins and changes, not checks: cmd_stress() judges them. */
-	if (cl->cmd->in & IN_STRESS)
+	if (cl->cmd->in & IN_STRESS_ANY)
 		return ZD_PASSED;
 	if (bad_glob) {
 		snprintf(why, len, "no check matches '%s'; see 'zdcheck list'",
 			 zd_abbrev(bad_glob, shown, sizeof(shown)));
 		return ZD_USAGE;
 	}
-	if (!cl->cmd->kinds || (mode_of(o, cl->cmd) & IN_MODES))
+	if (!cl->cmd->kinds || (mode_of(o, cl->cmd, cl->args) & IN_MODES))
 		return ZD_PASSED;
 	if (!select_count(o, &zd_checks, TARGET_FSDAX | TARGET_DEVDAX)) {
 		snprintf(why, len, "-t/-x select no check at all; see 'zdcheck list'");

@@ -123,6 +123,23 @@ void layout_aim(struct layout *l, const struct mutation *m, size_t unit, size_t 
 	l->range_len = unit;
 }
 
+/*
+ * The mapping of the range goes and comes back, while the page is pinned:
+ * the pin keeps the page, and the new mapping must show what the pin's
+ * read wrote into it. Nothing waits; on device-dax the range is whole
+ * device-alignment units, as its mappings must be.
+ */
+static int remap(struct layout *l)
+{
+	void *p;
+
+	if (munmap(l->map + l->range_off, l->range_len))
+		return -errno;
+	p = mmap(l->map + l->range_off, l->range_len, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, l->fd, l->map_off + l->range_off);
+	return p == MAP_FAILED ? -errno : 0;
+}
+
 const struct mutation mut_truncate_0 = {
 	.name = "truncate-0",
 	.call = "ftruncate(0)",
@@ -186,4 +203,10 @@ const struct mutation mut_evict = {
 	.apply = evict,
 	.evicts = true,
 	.effect = EFFECT_GONE,
+};
+const struct mutation mut_remap = {
+	.name = "remap",
+	.call = "munmap+mmap",
+	.apply = remap,
+	.effect = EFFECT_NONE,
 };

@@ -12,6 +12,7 @@ struct layout {
 	const char *path;
 	unsigned char *map; /* the DAX mapping of the whole file */
 	size_t map_len;
+	off_t map_off; /* the file (device) offset map[0] shows */
 	off_t size; /* file size before the change */
 	long long blocks; /* st_blocks before the change */
 	off_t pin_off; /* file offset of the pinned range */
@@ -34,6 +35,7 @@ enum layout_effect {
 	EFFECT_INSERT, /* a hole as long as the range opens there; the rest moves up */
 	EFFECT_COPY, /* the range holds the clone source's same range */
 	EFFECT_GONE, /* the file is gone */
+	EFFECT_NONE, /* only the mapping changed */
 };
 
 /*
@@ -69,6 +71,6 @@ bool mutation_refused(const struct mutation *m, int ret);
 void layout_aim(struct layout *l, const struct mutation *m, size_t unit, size_t extent);
 
 extern const struct mutation mut_truncate_0, mut_truncate_mid, mut_punch_hole, mut_zero_range,
-	mut_collapse_range, mut_insert_range, mut_clone_range, mut_evict;
+	mut_collapse_range, mut_insert_range, mut_clone_range, mut_evict, mut_remap;
 
 #endif

@@ -113,6 +113,7 @@ int model_change_check(const struct model *m, unsigned int file, enum layout_eff
 	case EFFECT_GONE:
 	case EFFECT_SIZE_TO_0:
 	case EFFECT_HOLE:
+	case EFFECT_NONE:
 		return 0;
 	case EFFECT_END_AT_RANGE:
 		return off > m->cap ? -EFBIG : 0;
@@ -166,6 +167,8 @@ int model_change(struct model *m, unsigned int file, enum layout_effect e, uint6
 		memmove(&f->page[p + n], &f->page[p], (end - p) * sizeof(*f->page));
 		zero_from(f, p, p + n);
 		f->size += len;
+		return 0;
+	case EFFECT_NONE:
 		return 0;
 	case EFFECT_COPY:
 		memcpy(&f->page[p], &m->file[src].page[p], n * sizeof(*f->page));

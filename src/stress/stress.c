@@ -9,6 +9,12 @@
  * writes shows up there as corruption. Each pin and change is judged as
  * the checks judge it: the change must not return while the page is
  * pinned, and must return within the wake limit of the release.
+ *
+ * zdcheck stress devdax: the same workers on regions of the device-dax
+ * window instead of files (the window is saved and put back as for the
+ * checks). Device-dax has no layouts to change and no write(2): the change
+ * under a pin is the mapping's (munmap and mmap again), and writes are
+ * stores; every read goes through the mapping.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +65,8 @@ unsigned int stress_deadline_s(const struct options *o)
 struct sfile {
 	pthread_mutex_t lock;
 	int fd; /* -1 after an eviction: made again by the next operation */
-	unsigned char *map; /* STRESS_FILE_CAP bytes, 2 MiB aligned */
+	unsigned char *map; /* STRESS_FILE_CAP bytes, 2 MiB aligned (devdax: its region) */
+	off_t base; /* devdax: where its region starts in the device */
 	char path[PATH_MAX];
 };
 
@@ -68,6 +75,7 @@ enum counter {
 	C_PINS,
 	C_WAITS, /* changes that provably waited for a pin */
 	C_WAKE_MAX_US,
+	C_CHANGES, /* changes applied under a pin */
 	C_REFUSED, /* changes the filesystem does not do */
 	C_SKIPPED, /* changes that could not apply to the file as it was */
 	C_INCONCLUSIVE, /* timelines that proved nothing (a late thread) */
@@ -101,6 +109,9 @@ struct stress {
 	struct stress_menu menu;
 	const struct pin_ops *pins[4];
 	const struct mutation *changes[8];
+	bool dev; /* device-dax: regions of the window, not files */
+	int dev_fd;
+	uint64_t len; /* of a file (a region) at most */
 	struct model model;
 	struct sfile *file;
 	unsigned int nfiles; /* the model has one more: the clone source */
@@ -205,6 +216,8 @@ static bool verify(struct stress *s, struct worker *w, const struct stress_op *o
 
 	if (!len)
 		return true;
+	if (!via && s->dev)
+		via = s->file[file].map + off;
 	if (via) {
 		memcpy(w->buf, via, len);
 	} else {
@@ -260,11 +273,12 @@ static int file_open(struct stress *s, unsigned int i)
 	return 0;
 }
 
-static void file_close(struct sfile *f)
+static void file_close(struct stress *s, struct sfile *f)
 {
 	if (f->map)
-		munmap(f->map, STRESS_FILE_CAP);
-	if (f->fd >= 0)
+		munmap(f->map, s->len);
+	/* Device-dax regions share the run's descriptor. */
+	if (f->fd >= 0 && !s->dev)
 		close(f->fd);
 	f->map = NULL;
 	f->fd = -1;
@@ -276,6 +290,8 @@ static int file_cover(struct stress *s, unsigned int file, uint64_t end)
 	struct sfile *f = &s->file[file];
 	int ret;
 
+	if (s->dev)
+		return 0;
 	if (f->fd < 0) {
 		ret = file_open(s, file);
 		if (ret)
@@ -308,9 +324,10 @@ static void run_write(struct stress *s, struct worker *w, const struct stress_op
 	struct sfile *f = &s->file[op->file];
 
 	model_data(&s->model, op->gen, op->off, w->buf, op->len);
-	if (fault) {
+	if (fault || s->dev) {
+		/* Device-dax has no write(2): a pwrite there is stores, too. */
 		memcpy(f->map + op->off, w->buf, op->len);
-		add(s, C_FAULTS, 1);
+		add(s, fault ? C_FAULTS : C_WRITES, 1);
 	} else if (pwrite(f->fd, w->buf, op->len, (off_t)op->off) != (ssize_t)op->len) {
 		trouble(s, "pwrite %s: %s", f->path, strerror(errno ? errno : EIO));
 		return;
@@ -367,6 +384,9 @@ static void judge_wait(struct stress *s, struct worker *w, const struct stress_o
 		}
 		return;
 	}
+	/* The mapping's change waits for nothing; the data after it tells. */
+	if (!m->must_wait)
+		return;
 	if (!wait_held(&tl)) {
 		violation(s, w, op,
 			  "%s returned %lld us after it started, while the page was pinned%s",
@@ -433,7 +453,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 		.fd = f->fd,
 		.path = f->path,
 		.map = f->map,
-		.map_len = STRESS_FILE_CAP,
+		.map_len = s->len,
 		.size = st.st_size,
 		.blocks = st.st_blocks,
 		.pin_off = (off_t)op->pin_off,
@@ -441,7 +461,11 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 		.range_off = (off_t)op->off,
 		.range_len = op->len,
 		.clone_src = s->clone_fd,
+		.map_off = f->base,
 	};
+	/* A device-dax mapping changes in whole units of the device's alignment. */
+	if (s->dev)
+		layout_aim(&l, m, s->t->align, s->t->align);
 	ret = mutator_init(&mu, m, &l);
 	if (ret) {
 		trouble(s, "cannot create the mutator's eventfd: %s", strerror(-ret));
@@ -510,6 +534,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 			  mu.end_us - mu.start_us, strerror(-mu.ret));
 		goto out;
 	} else {
+		add(s, C_CHANGES, 1);
 		model_change(&s->model, op->file, m->effect, op->off, op->len, clone);
 		judge_wait(s, w, op, &p, &mu, &at, returned);
 	}
@@ -517,7 +542,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 		/* apply() unmapped and closed it: the next operation makes it again. */
 		f->map = l.map;
 		f->fd = l.fd;
-		file_close(f);
+		file_close(s, f);
 		goto out;
 	}
 	/* What the change left in its range, read back. */
@@ -740,6 +765,7 @@ const char *stress_unmatched(const struct options *o)
 			hit |= !fnmatch(*g, menu_pins[i].ops->name, 0);
 		for (i = 0; i < ARRAY_SIZE(menu_changes); i++)
 			hit |= !fnmatch(*g, menu_changes[i]->name, 0);
+		hit |= !fnmatch(*g, mut_remap.name, 0);
 		if (!hit)
 			return *g;
 	}
@@ -813,7 +839,10 @@ static void make_menu(struct stress *s)
 		else
 			s->pins[s->menu.npins++] = menu_pins[i].ops;
 	}
-	for (i = 0; i < ARRAY_SIZE(menu_changes); i++) {
+	/* Device-dax has one change: its mapping's. */
+	if (s->dev && !excluded(s->o, mut_remap.name))
+		s->changes[s->menu.nchanges++] = &mut_remap;
+	for (i = 0; !s->dev && i < ARRAY_SIZE(menu_changes); i++) {
 		if (excluded(s->o, menu_changes[i]->name))
 			result_evidence(s->r, "no %s: left out by -x", menu_changes[i]->name);
 		else
@@ -849,6 +878,7 @@ static const char *const counter_name[COUNTERS] = {
 	[C_PINS] = "pins",
 	[C_WAITS] = "waits",
 	[C_WAKE_MAX_US] = "wake_max_us",
+	[C_CHANGES] = "changes",
 	[C_REFUSED] = "refused",
 	[C_SKIPPED] = "skipped",
 	[C_INCONCLUSIVE] = "inconclusive",
@@ -873,6 +903,39 @@ static void report_counters(struct stress *s, long long elapsed_us)
 	result_value(s->r, "pins_per_s",
 		     elapsed_us > 0 ? (long long)(s->count[C_PINS] * 1000000ULL / elapsed_us) :
 				      0);
+}
+
+/* The window's regions, each written with its first generation through its mapping. */
+static int setup_devdax(struct stress *s)
+{
+	unsigned int i;
+	int ret;
+
+	if (s->nfiles * STRESS_FILE_LEN > s->t->window)
+		return -ENOSPC;
+	ret = model_init(&s->model, pattern_word(s->o->seed, 0x5eed), s->nfiles + 1, s->len);
+	if (ret)
+		return ret;
+	s->model.dev_seed = s->t->slow.data_seed;
+	s->dev_fd = open(s->t->path, O_RDWR | O_CLOEXEC);
+	if (s->dev_fd < 0)
+		return -errno;
+	for (i = 0; i < s->nfiles; i++) {
+		struct sfile *f = &s->file[i];
+		void *p;
+
+		/* For messages: the window is the device's, not a path of its own. */
+		snprintf(f->path, sizeof(f->path), "region %u", i);
+		f->fd = s->dev_fd;
+		f->base = (off_t)(i * STRESS_FILE_LEN);
+		p = mmap(NULL, s->len, PROT_READ | PROT_WRITE, MAP_SHARED, s->dev_fd, f->base);
+		if (p == MAP_FAILED)
+			return -errno;
+		f->map = p;
+		model_data(&s->model, GEN_FIRST | (i + 1), 0, f->map, s->len);
+		model_write(&s->model, i, 0, s->len, GEN_FIRST | (i + 1));
+	}
+	return 0;
 }
 
 static int setup(struct stress *s, const char *dir)
@@ -908,7 +971,7 @@ static int setup(struct stress *s, const char *dir)
 	return ret;
 }
 
-void check_stress_fsdax(const struct check *c, struct check_ctx *ctx)
+static void stress_run(struct check_ctx *ctx, bool dev)
 {
 	const struct options *o = ctx->opt;
 	struct stress s = {
@@ -917,6 +980,9 @@ void check_stress_fsdax(const struct check *c, struct check_ctx *ctx)
 		.r = ctx->res,
 		.nfiles = o->files,
 		.nw = o->jobs,
+		.dev = dev,
+		.dev_fd = -1,
+		.len = dev ? STRESS_FILE_LEN : STRESS_FILE_CAP,
 		.clone_fd = -1,
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.dev_lock = PTHREAD_MUTEX_INITIALIZER,
@@ -938,12 +1004,28 @@ void check_stress_fsdax(const struct check *c, struct check_ctx *ctx)
 		pthread_mutex_init(&s.file[i].lock, NULL);
 		s.file[i].fd = -1;
 	}
+	/* A region is mapped on its own: it must be whole units of the device's alignment. */
+	if (dev && (STRESS_FILE_LEN % s.t->align || !s.t->align)) {
+		result_skip(r,
+			    "the device's alignment is %lu KiB: regions of %llu MiB cannot "
+			    "be mapped on their own (daxctl reconfigure-device --align 2M)",
+			    s.t->align >> 10, STRESS_FILE_LEN >> 20);
+		goto out;
+	}
 	make_menu(&s);
-	result_step(r, "create %u files of %llu MiB", s.nfiles, STRESS_FILE_LEN >> 20);
-	ret = setup(&s, ctx->dir);
+	result_step(r, "create %u %s of %llu MiB", s.nfiles, dev ? "regions" : "files",
+		    STRESS_FILE_LEN >> 20);
+	ret = dev ? setup_devdax(&s) : setup(&s, ctx->dir);
+	if (ret == -ENOSPC && dev) {
+		result_error(r,
+			     "%u regions of %llu MiB do not fit the %llu MiB window: give "
+			     "fewer --files or a larger --size",
+			     s.nfiles, STRESS_FILE_LEN >> 20, s.t->window >> 20);
+		goto out;
+	}
 	if (ret) {
 		if (!result_exhausted(r, -ret, "cannot create the files"))
-			result_error(r, "cannot create the files in %s: %s", ctx->dir,
+			result_error(r, "cannot create the %s: %s", dev ? "regions" : "files",
 				     strerror(-ret));
 		goto out;
 	}
@@ -1009,29 +1091,42 @@ void check_stress_fsdax(const struct check *c, struct check_ctx *ctx)
 		goto out;
 	if (r->status != STATUS_NONE)
 		goto out;
-	result_evidence(r, "seed %llu, %u workers, %u files, %u pin routes", o->seed, s.nw,
-			s.nfiles, s.menu.npins);
+	result_evidence(r, "seed %llu, %u workers, %u %s, %u pin routes, %u changes", o->seed,
+			s.nw, s.nfiles, dev ? "regions" : "files", s.menu.npins,
+			s.menu.nchanges);
+	/* Device-dax changes wait for nothing: its pass rests on pins and data. */
+	if (dev && (!s.count[C_PINS] || !s.count[C_VERIFIED_KB])) {
+		result_error(r,
+			     "no pin was taken, or no data verified, in %u s: nothing "
+			     "proven; run longer",
+			     o->duration_s);
+		goto out;
+	}
 	/* A pass must have seen the kernel wait for pins. */
-	if (!s.count[C_WAITS]) {
+	if (!dev && !s.count[C_WAITS]) {
 		result_error(r,
 			     "no layout change was seen waiting for a pin in %u s: nothing "
 			     "proven; run longer",
 			     o->duration_s);
 		goto out;
 	}
-	if (!ctx->target->dax)
+	if (!dev && !ctx->target->dax)
 		result_skip(r, "not applicable: the files are not DAX");
 	result_pass(r);
 out:
 	for (i = 0; s.file && i < s.nfiles; i++) {
-		file_close(&s.file[i]);
-		if (s.file[i].path[0])
+		file_close(&s, &s.file[i]);
+		if (s.file[i].path[0] && !dev)
 			unlink(s.file[i].path);
 	}
 	if (s.clone_fd >= 0)
 		close(s.clone_fd);
-	snprintf(path, sizeof(path), "%s/clone-src", ctx->dir);
-	unlink(path);
+	if (s.dev_fd >= 0)
+		close(s.dev_fd);
+	if (!dev) {
+		snprintf(path, sizeof(path), "%s/clone-src", ctx->dir);
+		unlink(path);
+	}
 	for (i = 0; s.w && i < s.nw; i++)
 		free(s.w[i].buf);
 	free(s.w);
@@ -1039,16 +1134,42 @@ out:
 	model_free(&s.model);
 }
 
+void check_stress_fsdax(const struct check *c, struct check_ctx *ctx)
+{
+	stress_run(ctx, false);
+}
+
+void check_stress_devdax(const struct check *c, struct check_ctx *ctx)
+{
+	stress_run(ctx, true);
+}
+
 const struct check_table zd_stress = {
-	.rows = (const struct check[]){ {
-		.name = "stress/fsdax",
-		.summary = "random pins, layout changes, faults and writes on DAX files, "
-			   "every byte verified",
-		.target = TARGET_FSDAX,
-		.uses = NEED_IO_URING | NEED_LIBAIO | NEED_SLOW_BDEV,
-		.expect = "no change returns while its page is pinned, every wait ends "
-			  "within the wake limit, no data corrupted, nothing in the kernel log",
-		.run = check_stress_fsdax,
-	} },
-	.n = 1,
+	.rows =
+		(const struct check[]){
+			{
+				.name = "stress/fsdax",
+				.summary =
+					"random pins, layout changes, faults and writes on DAX files, "
+					"every byte verified",
+				.target = TARGET_FSDAX,
+				.uses = NEED_IO_URING | NEED_LIBAIO | NEED_SLOW_BDEV,
+				.expect =
+					"no change returns while its page is pinned, every wait ends "
+					"within the wake limit, no data corrupted, nothing in the kernel log",
+				.run = check_stress_fsdax,
+			},
+			{
+				.name = "stress/devdax",
+				.summary =
+					"random pins, mapping changes, faults and stores on regions of the "
+					"device-dax window, every byte verified",
+				.target = TARGET_DEVDAX,
+				.uses = NEED_IO_URING | NEED_LIBAIO | NEED_SLOW_BDEV,
+				.expect =
+					"pins taken and their data where it belongs, every byte of the "
+					"regions as the model says, nothing in the kernel log",
+				.run = check_stress_devdax,
+			} },
+	.n = 2,
 };

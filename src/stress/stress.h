@@ -36,5 +36,6 @@ const char *stress_unmatched(const struct options *o);
 unsigned int stress_deadline_s(const struct options *o);
 
 void check_stress_fsdax(const struct check *c, struct check_ctx *ctx);
+void check_stress_devdax(const struct check *c, struct check_ctx *ctx);
 
 #endif

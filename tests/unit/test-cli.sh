@@ -77,15 +77,16 @@ one_line devdax /dev/null
 one_line --bogus
 
 # zdcheck stress: its own arguments and options, checked before any target.
-expect 0 'Usage: zdcheck \[OPTIONS\] stress fsdax PATH' -- stress --help
-expect 2 "stress: unknown target kind 'frob': expected fsdax" -- stress frob /tmp
-expect 2 'devdax stress is not there yet' -- stress devdax /dev/dax0.0
-expect 2 'stress: expected fsdax PATH, got 1 argument' -- stress fsdax
+expect 0 'Usage: zdcheck \[OPTIONS\] stress KIND PATH' -- stress --help
+expect 2 "stress: unknown target kind 'frob': expected fsdax or devdax" -- stress frob /tmp
+expect 2 'stress: expected KIND PATH, got 1 argument' -- stress fsdax
+expect 2 '/dev/null: not a device-dax device' -- stress devdax /dev/null
+expect 2 "option '--size' does not apply to 'stress fsdax'" -- stress fsdax /tmp --size 1M
+expect 2 "option '--wake-limit' does not apply to 'stress devdax'" -- stress devdax /dev/null --wake-limit 3
 expect 2 "invalid --duration '0'" -- stress fsdax /tmp --duration 0
 expect 2 "invalid --files '0'" -- stress fsdax /tmp --files 0
 expect 2 "-x 'nope' matches no pin route and no change of stress" -- stress fsdax /tmp -x nope
 expect 2 "option '--duration' does not apply to 'fsdax'" -- fsdax /tmp --duration 5
-expect 2 "option '--size' does not apply to 'stress'" -- stress fsdax /tmp --size 1M
 expect 2 '/nonexistent: No such file or directory' -- stress fsdax /nonexistent -x clone-range
 expect 77 '/proc: not on a DAX mount' -- stress fsdax /proc --duration 1
 one_line stress fsdax /proc

@@ -36,6 +36,8 @@ static bool oracle(const struct model *m, unsigned int f, enum layout_effect e, 
 	unsigned char *b = bytes[f];
 
 	switch (e) {
+	case EFFECT_NONE:
+		return true;
 	case EFFECT_GONE:
 	case EFFECT_SIZE_TO_0:
 		off = 0;
@@ -75,7 +77,7 @@ static void test_against_oracle(void)
 {
 	static const enum layout_effect effects[] = {
 		EFFECT_SIZE_TO_0, EFFECT_END_AT_RANGE, EFFECT_HOLE, EFFECT_REMOVE,
-		EFFECT_INSERT,	  EFFECT_COPY,	       EFFECT_GONE,
+		EFFECT_INSERT,	  EFFECT_COPY,	       EFFECT_GONE, EFFECT_NONE,
 	};
 	struct model m;
 	struct model_diff d;
@@ -98,7 +100,8 @@ static void test_against_oracle(void)
 			if (off + len > size[f])
 				size[f] = off + len;
 		} else {
-			enum layout_effect e = effects[rnd(&s, 7)];
+			enum layout_effect e =
+				effects[rnd(&s, sizeof(effects) / sizeof(effects[0]))];
 
 			src = (unsigned int)rnd(&s, FILES);
 			if (off + len > CAP)

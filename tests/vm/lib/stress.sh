@@ -2,9 +2,10 @@
 # shellcheck shell=bash
 #
 # The stress mode of tests/vm/run (--stress SECONDS): each kernel's guest
-# on nfit, set up as for the checks, runs zdcheck stress fsdax for SECONDS
-# on each filesystem instead of the checks (guest/stress), with the
-# ZDCHECK-ARGS stress takes.  Results in OUTDIR/RUN/stress-FS.*, then one
+# on nfit, set up as for the checks, runs zdcheck stress for SECONDS on its
+# device-dax device and on each filesystem instead of the checks
+# (guest/stress), with the ZDCHECK-ARGS stress takes (both kinds must take
+# them: --wake-limit is fs-dax's only).  Results in OUTDIR/RUN/stress-FS.*, then one
 # line per run: verdict, operations, pins, waits, rates and the reason.
 # A run that failed is judged against expected/stress: a known kernel bug
 # when its kernel, target and reason match a line there.  Sourced.
@@ -70,7 +71,7 @@ stress_run() {
 	stress_valid
 	# Setup, each filesystem's run and the report, with room for a slow host.
 	[ "$VM_TIMEOUT" != "$_stress_timeout_default" ] ||
-		VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-$((120 + 2 * STRESS_S * ${#FILESYSTEMS[@]}))}
+		VM_TIMEOUT=${ZDCHECK_VM_TIMEOUT:-$((120 + 2 * STRESS_S * (1 + ${#FILESYSTEMS[@]})))}
 	for k in "${KERNELS[@]}"; do
 		r=$(run_key "$k" nfit)
 		_matrix_boots "$r"
@@ -79,7 +80,7 @@ stress_run() {
 		ops/s pins pins/s waits "checked KiB" viol exit reason
 	for k in "${KERNELS[@]}"; do
 		r=$(run_key "$k" nfit)
-		for fs in "${FILESYSTEMS[@]}"; do
+		for fs in devdax "${FILESYSTEMS[@]}"; do
 			stress_line "$OUTDIR/$r" "$fs"
 			[ "$(cat "$OUTDIR/$r/stress-$fs.rc" 2>/dev/null)" = 0 ] && continue
 			status=$(jq -r '.checks[0].status // "none"' "$OUTDIR/$r/stress-$fs.json" 2>/dev/null)
