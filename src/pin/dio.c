@@ -31,6 +31,7 @@
 
 #include "observe/task.h"
 #include "pin/pin.h"
+#include "pin/ring.h"
 #include "zdcheck.h"
 
 /*
@@ -183,16 +184,14 @@ static void uring_release(struct pin *p)
 	p->priv = NULL;
 }
 
-static int uring_take(struct pin *p)
+int pin_ring_new(struct pin *p, unsigned int entries, struct io_uring **ringp)
 {
 	struct io_uring *ring = calloc(1, sizeof(*ring));
-	struct io_uring_sqe *sqe;
-	long long submit;
 	int ret;
 
 	if (!ring)
 		return pin_no_resource(p, "memory for an io_uring", ZD_LIM_MEM, ENOMEM);
-	ret = io_uring_queue_init(4, ring, 0);
+	ret = io_uring_queue_init(entries, ring, 0);
 	if (ret < 0) {
 		free(ring);
 		if (ret == -ENOMEM || ret == -EMFILE || ret == -ENFILE)
@@ -200,6 +199,20 @@ static int uring_take(struct pin *p)
 					       ZD_LIM_FD | ZD_LIM_MEMLOCK | ZD_LIM_AS, -ret);
 		return ret;
 	}
+	*ringp = ring;
+	return 0;
+}
+
+static int uring_take(struct pin *p)
+{
+	struct io_uring *ring;
+	struct io_uring_sqe *sqe;
+	long long submit;
+	int ret;
+
+	ret = pin_ring_new(p, 4, &ring);
+	if (ret)
+		return ret;
 	p->priv = ring;
 	sqe = io_uring_get_sqe(ring);
 	io_uring_prep_read(sqe, p->src_fd, p->addr, (unsigned int)p->len, 0);

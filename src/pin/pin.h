@@ -82,7 +82,8 @@ struct pin_ops {
 	bool extendable;
 };
 
-extern const struct pin_ops pin_vmsplice, pin_dio_aio, pin_dio_uring, pin_dio_pread;
+extern const struct pin_ops pin_vmsplice, pin_dio_aio, pin_dio_uring, pin_dio_pread,
+	pin_uring_longterm;
 
 /*
  * Returns 0 when the pin is held; -errno when the kernel refused it or

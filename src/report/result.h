@@ -15,7 +15,7 @@ enum check_status {
 	STATUS_ERROR, /* zdcheck could not set the check up */
 };
 
-#define RESULT_MAX_VALUES 16
+#define RESULT_MAX_VALUES 20
 #define RESULT_TEXT 12288
 
 struct result_value {

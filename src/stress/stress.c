@@ -77,6 +77,7 @@ enum counter {
 	C_WAKE_MAX_US,
 	C_CHANGES, /* changes applied under a pin */
 	C_REFUSED, /* changes the filesystem does not do */
+	C_LONGTERM_REFUSED, /* long-term pins fs-dax refused, as it must */
 	C_SKIPPED, /* changes that could not apply to the file as it was */
 	C_INCONCLUSIVE, /* timelines that proved nothing (a late thread) */
 	C_FAULTS,
@@ -107,7 +108,7 @@ struct stress {
 	const struct target *t;
 	struct result *r;
 	struct stress_menu menu;
-	const struct pin_ops *pins[4];
+	const struct pin_ops *pins[5];
 	const struct mutation *changes[8];
 	bool dev; /* device-dax: regions of the window, not files */
 	int dev_fd;
@@ -481,6 +482,20 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	p.at_release = mutator_observe;
 	p.arg = &at;
 	ret = pin_take(&p);
+	/* fs-dax must refuse a pin break-layouts could not wait for. */
+	if (op->pin == &pin_uring_longterm && !s->dev && !p.failed) {
+		if (!ret) {
+			pin_finish(&p);
+			violation(
+				s, w, op,
+				"io_uring accepted a long-term pin (FOLL_LONGTERM) of %llu bytes "
+				"of fs-dax memory",
+				(unsigned long long)p.len);
+		} else {
+			add(s, C_LONGTERM_REFUSED, 1);
+		}
+		goto out;
+	}
 	if (ret == -ETIME) {
 		add(s, C_INCONCLUSIVE, 1);
 		goto out;
@@ -740,6 +755,7 @@ static const struct {
 	{ &pin_dio_aio, NEED_LIBAIO | NEED_SLOW_BDEV },
 	{ &pin_dio_uring, NEED_IO_URING | NEED_SLOW_BDEV },
 	{ &pin_dio_pread, NEED_SLOW_BDEV },
+	{ &pin_uring_longterm, NEED_IO_URING },
 };
 static const struct mutation *const menu_changes[] = {
 	&mut_truncate_0,     &mut_truncate_mid, &mut_punch_hole,  &mut_zero_range,
@@ -880,6 +896,7 @@ static const char *const counter_name[COUNTERS] = {
 	[C_WAKE_MAX_US] = "wake_max_us",
 	[C_CHANGES] = "changes",
 	[C_REFUSED] = "refused",
+	[C_LONGTERM_REFUSED] = "longterm_refused",
 	[C_SKIPPED] = "skipped",
 	[C_INCONCLUSIVE] = "inconclusive",
 	[C_FAULTS] = "faults",
