@@ -3,9 +3,10 @@
 #
 # tests/vm/run --mutants: build the fault-injecting modules of tests/mutants/
 # for each guest kernel, boot the kernel once clean and once with each
-# mutant loaded, run the same fs-dax checks every time, and print which
-# mutant zdcheck caught, by which checks and with which diagnosis.  Sourced
-# by tests/vm/run after its helpers.
+# mutant loaded, run the same fs-dax checks every time, then zdcheck stress
+# on the first filesystem, and print which mutant zdcheck caught, by which
+# checks and by stress, with which diagnosis.  Sourced by tests/vm/run
+# after its helpers.
 #
 # Headers: Debian's linux-headers-REL, linux-headers-*-common and
 # linux-kbuild-* of the exact guest kernel, downloaded through the private
@@ -21,14 +22,21 @@ MUTANTS_SRC=$VM_DIR/../mutants
 # shellcheck disable=SC2034 # read by tests/vm/run
 MUTANT_MODE=''	# tests/vm/run --mutants
 # Every mutant, as module name: the fault it injects.
-MUTANTS=(zdm_nowait zdm_lostwake zdm_leak zdm_longterm zdm_warn)
+MUTANTS=(zdm_nowait zdm_lostwake zdm_leak zdm_longterm zdm_warn zdm_rarewake)
 declare -A MUTANT_WHAT=(
 	[zdm_nowait]="no wait: busy-page search finds nothing"
 	[zdm_lostwake]="lost wake-up of an idle fs-dax page"
 	[zdm_leak]="a vmsplice pipe buffer leaks its fs-dax page reference"
 	[zdm_longterm]="FOLL_LONGTERM pin of fs-dax accepted"
 	[zdm_warn]="WARN on the DAX fault path"
+	[zdm_rarewake]="one lost wake-up in 20 (the checks may miss it; stress must not)"
 )
+# Mutants that misbehave only now and then: their checks' rows may miss
+# (verdict "not-seen"); stress must catch them.
+MUTANT_RARE=" zdm_rarewake "
+# Mutants that misbehave once per filesystem: the checks use that up, so
+# their stress run gets a boot of its own (OUTDIR/KERNEL/MUTANT-stress/).
+MUTANT_ONCE=" zdm_leak zdm_warn "
 # What zdcheck must say to have caught each mutant for the right reason
 # (an extended regex over a caught check's reason and its "also:"
 # evidence): a failure for another reason is a side effect, not a catch.
@@ -38,6 +46,18 @@ declare -A MUTANT_DIAG=(
 	[zdm_leak]="still referenced \\(leaked reference\\)"
 	[zdm_longterm]="accepted a long-term pin"
 	[zdm_warn]="kernel log: .*WARNING"
+	[zdm_rarewake]="never woke up after the pin was released|after the release, over the"
+)
+# zdcheck stress in every mutant boot (and the clean one), on the first
+# filesystem, for this long ($ZDCHECK_VM_MUTANT_STRESS seconds; 0: none).
+MUTANT_STRESS_S=${ZDCHECK_VM_MUTANT_STRESS:-60}
+# What those runs leave out, by kernel: the triggers of the kernel's own
+# known bugs (expected/stress: eviction before 6.15, 6.1's lost wake-ups
+# after O_DIRECT reads), so that the clean boot's run passes and a failure
+# is the mutant's. vmsplice and the long-term pin stay.
+declare -A MUTANT_STRESS_X=(
+	[6.1]="-x evict -x aio -x uring -x pread"
+	[6.12]="-x evict"
 )
 # The checks every boot runs (clean and mutant alike, so a failure can be
 # blamed on the mutant): the waits of truncate and punch hole under
@@ -149,12 +169,17 @@ mutants_build() {
 	done
 }
 
-# _mutant_cpio OUT [KO]: /mutant/run (guest/mutant) and the module, if any.
+# _mutant_cpio OUT KERNEL STRESS [KO]: /mutant/run (guest/mutant), the
+# stress run's seconds and arguments (STRESS: "" none, "after" the checks,
+# "only" instead of them), and the module, if any.
 _mutant_cpio() {
-	local out=$1 ko=${2:-} stage
+	local out=$1 k=$2 stress=$3 ko=${4:-} stage a
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-mut.XXXXXX")
 	mkdir -p "$stage/mutant"
 	install -m 0644 "$VM_DIR/guest/mutant" "$stage/mutant/run"
+	[ -z "$stress" ] || echo "$MUTANT_STRESS_S" > "$stage/mutant/stress-seconds"
+	[ "$stress" != only ] || touch "$stage/mutant/stress-only"
+	for a in ${MUTANT_STRESS_X[$k]:-}; do echo "$a"; done > "$stage/mutant/stress-args"
 	[ -z "$ko" ] || cp "$ko" "$stage/mutant/"
 	cpio_pack "$stage" "$out"
 	rm -rf "$stage"
@@ -164,7 +189,7 @@ _mutant_cpio() {
 # expectations and every mutant was caught on every kernel and filesystem.
 mutants_run() {
 	# shellcheck disable=SC2154 # work: tests/vm/run's scratch directory
-	local k m d why rc=0 rows=$work/mutant-rows
+	local k m boot rc=0 rows=$work/mutant-rows
 	local -a sel=() list extra args=("${ZDCHECK_ARGS[@]}")
 	# ZDCHECK_VM_MUTANTS="zdm_a zdm_b": only those (the clean boot always runs).
 	read -r -a list <<<"${ZDCHECK_VM_MUTANTS:-${MUTANTS[*]}}"
@@ -188,29 +213,31 @@ mutants_run() {
 		rm -rf "${OUTDIR:?}/$k" && mkdir -p "$OUTDIR/$k"
 		mutants_build "$k" "$OUTDIR/$k/modules"
 		initramfs_modules "$k" "${K_CACHE[$k]}/modules.cpio"
+		local stress=after
+		[ "$MUTANT_STRESS_S" != 0 ] || stress=''
 		for m in clean "${list[@]}"; do
-			d=$OUTDIR/$k/$m
-			mkdir -p "$d"
 			if [ "$m" = clean ]; then
 				_sel "${list[@]}"
-				_mutant_cpio "$work/mutant.cpio"
+				_mutant_boot "$k" "$m" "$m" "$stress" || { rc=1; break; }
+				continue
+			fi
+			_sel "$m"
+			if [[ $MUTANT_ONCE == *" $m "* ]]; then
+				_mutant_boot "$k" "$m" "$m" ''
+				[ -z "$stress" ] || _mutant_boot "$k" "$m" "$m-stress" only
 			else
-				_sel "$m"
-				_mutant_cpio "$work/mutant.cpio" "$OUTDIR/$k/modules/$m.ko"
+				_mutant_boot "$k" "$m" "$m" "$stress"
 			fi
-			ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
-			initramfs_config "$work/config.cpio" "$k"
-			cat "$work/userland-x86_64.cpio" "${K_CACHE[$k]}/modules.cpio" \
-				"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
-			log "kernel $k: booting ${K_REL[$k]} with mutant $m"
-			guest_boot "$k" "$d" "$work/initrd-$k"
-			why=$(results_verdict "$d")
-			if [ "$m" = clean ] && [ -n "$why" ]; then
-				log "kernel $k: the clean boot failed ($why): no mutant can be judged"
-				rc=1
-				break
+			if [[ $MUTANT_RARE == *" $m "* ]]; then
+				mutant_rows "$OUTDIR" "$k" "$m" "${MUTANT_DIAG[$m]}" |
+					awk -F'\t' -v OFS='\t' '$4 == "MISSED" { $4 = "not-seen" } 1' >> "$rows"
+			else
+				mutant_rows "$OUTDIR" "$k" "$m" "${MUTANT_DIAG[$m]}" >> "$rows"
 			fi
-			[ "$m" = clean ] || mutant_rows "$OUTDIR" "$k" "$m" "${MUTANT_DIAG[$m]}" >> "$rows"
+			boot=$m
+			if [[ $MUTANT_ONCE == *" $m "* ]]; then boot=$m-stress; fi
+			[ -z "$stress" ] || mutant_stress_row "$OUTDIR" "$k" "$m" "${MUTANT_DIAG[$m]}" \
+				"${FILESYSTEMS[0]}" "$boot" >> "$rows"
 		done
 		rm -f "$work/initrd-$k"
 	done
@@ -233,11 +260,38 @@ mutants_run() {
 	return $rc
 }
 
+# _mutant_boot KERNEL MUTANT BOOT STRESS: one boot of KERNEL with MUTANT
+# (clean: none) into OUTDIR/KERNEL/BOOT/, the checks of sel (mutants_run)
+# and the stress run STRESS says (_mutant_cpio); 1 when the clean boot
+# failed, and nothing can be judged.
+_mutant_boot() {
+	local k=$1 m=$2 d=$OUTDIR/$1/$3 stress=$4 why
+	mkdir -p "$d"
+	if [ "$m" = clean ]; then
+		_mutant_cpio "$work/mutant.cpio" "$k" "$stress"
+	else
+		_mutant_cpio "$work/mutant.cpio" "$k" "$stress" "$OUTDIR/$k/modules/$m.ko"
+	fi
+	ZDCHECK_ARGS=("${sel[@]}" "${args[@]}")
+	initramfs_config "$work/config.cpio" "$k"
+	cat "$work/userland-x86_64.cpio" "${K_CACHE[$k]}/modules.cpio" \
+		"$work/config.cpio" "$work/mutant.cpio" > "$work/initrd-$k"
+	log "kernel $k: booting ${K_REL[$k]} with mutant $m${stress:+ (stress $stress)}"
+	guest_boot "$k" "$d" "$work/initrd-$k"
+	why=$(results_verdict "$d")
+	if [ "$m" = clean ] && [ -n "$why" ]; then
+		log "kernel $k: the clean boot failed ($why): no mutant can be judged"
+		return 1
+	fi
+	return 0
+}
+
 # _mutant_table ROWS: the mutation table (lib/verdict.sh's mutant_table)
 # with the checks and the mutants; 1 if a mutant was not caught.
 _mutant_table() {
 	echo
-	echo "mutation table (checks: ${MUTANT_CHECKS[*]}; for zdm_nowait also ${MUTANT_EXTRA[zdm_nowait]})"
+	echo "mutation table (checks: ${MUTANT_CHECKS[*]}; for zdm_nowait also ${MUTANT_EXTRA[zdm_nowait]};"
+	echo "stress:FS: zdcheck stress fsdax for ${MUTANT_STRESS_S} s on FS in the same boot)"
 	mutant_table "$1"
 	local r=$?
 	echo
