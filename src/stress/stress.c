@@ -341,7 +341,7 @@ static void run_write(struct stress *s, struct worker *w, const struct stress_op
 /* What the pin and the change of one operation did, as the checks judge it. */
 static void judge_wait(struct stress *s, struct worker *w, const struct stress_op *op,
 		       const struct pin *p, const struct mutator *mu,
-		       const struct at_release *at, bool returned)
+		       const struct at_release *at, bool returned, const char *held)
 {
 	const struct mutation *m = op->change;
 	struct wait_timeline tl = {
@@ -362,6 +362,11 @@ static void judge_wait(struct stress *s, struct worker *w, const struct stress_o
 			  "%s (the pin was let go %lld us later)",
 			  m->call, mu->end_us - mu->start_us, p->ops->name,
 			  p->release_us - mu->end_us);
+		pthread_mutex_lock(&s->lock);
+		result_evidence(
+			s->r, "pin taken %lld us before the change began; when it returned: %s",
+			mu->start_us - p->taken_us, held[0] ? held : "(a hold of our own)");
+		pthread_mutex_unlock(&s->lock);
 		return;
 	}
 	if (!returned && pin_gone_early(p, why, sizeof(why))) {
@@ -428,6 +433,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	struct mutator mu = { .done_fd = -1 };
 	struct at_release at = { .mu = &mu };
 	bool returned, dio = !op->pin->extendable, locked = false;
+	char held[128] = "";
 	struct stat st;
 	int ret;
 
@@ -517,6 +523,16 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	}
 	returned = mutator_wait(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
 		   !mutation_refused(m, mu.ret);
+	/*
+	 * What shows the pin still held right after such a return: the read
+	 * not yet completed, and reads on the worker's slow device.
+	 */
+	if (returned && p.ops->in_flight)
+		snprintf(held, sizeof(held),
+			 "%s read %s, %d read%s in flight on its slow device", p.ops->name,
+			 p.ops->in_flight(&p) ? "still in flight" : "already done",
+			 slowdev_reads_in_flight(w->dev),
+			 slowdev_reads_in_flight(w->dev) == 1 ? "" : "s");
 	if (!mutator_wait(&mu, p.release_at_us + (long long)s->o->wake_limit_s * 1000000)) {
 		pthread_mutex_lock(&s->lock);
 		if (violation_locked(s, w, op))
@@ -551,7 +567,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	} else {
 		add(s, C_CHANGES, 1);
 		model_change(&s->model, op->file, m->effect, op->off, op->len, clone);
-		judge_wait(s, w, op, &p, &mu, &at, returned);
+		judge_wait(s, w, op, &p, &mu, &at, returned, held);
 	}
 	if (m->evicts && !mu.ret) {
 		/* apply() unmapped and closed it: the next operation makes it again. */
