@@ -527,12 +527,14 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	 * What shows the pin still held right after such a return: the read
 	 * not yet completed, and reads on the worker's slow device.
 	 */
-	if (returned && p.ops->in_flight)
+	if (returned && p.ops->in_flight) {
+		int reads = slowdev_reads_in_flight(w->dev);
+
 		snprintf(held, sizeof(held),
 			 "%s read %s, %d read%s in flight on its slow device", p.ops->name,
-			 p.ops->in_flight(&p) ? "still in flight" : "already done",
-			 slowdev_reads_in_flight(w->dev),
-			 slowdev_reads_in_flight(w->dev) == 1 ? "" : "s");
+			 p.ops->in_flight(&p) ? "still in flight" : "already done", reads,
+			 reads == 1 ? "" : "s");
+	}
 	if (!mutator_wait(&mu, p.release_at_us + (long long)s->o->wake_limit_s * 1000000)) {
 		pthread_mutex_lock(&s->lock);
 		if (violation_locked(s, w, op))
