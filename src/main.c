@@ -60,6 +60,7 @@ static const struct command commands[];
 enum {
 	OPT_FORMAT = 256,
 	OPT_TIMEOUT,
+	OPT_TIMEOUT_SCALE,
 	OPT_HOLD,
 	OPT_KEEP,
 	OPT_SEED,
@@ -105,6 +106,11 @@ static const struct cli_option {
 	  IN_RUN,
 	  "      --timeout SEC    deadline for each check (default: the check's own); at\n"
 	  "                       least what a check needs for a verdict, see zdcheck(1)\n" },
+	{ { "timeout-scale", required_argument, NULL, OPT_TIMEOUT_SCALE },
+	  IN_RUN,
+	  "      --timeout-scale N\n"
+	  "                       each check's own deadline N times over, for memory\n"
+	  "                       slower than RAM (QEMU's emulated CXL); not with --timeout\n" },
 	{ { "jobs", required_argument, NULL, 'j' },
 	  IN_RUN | IN_STRESS_ANY,
 	  "  -j, --jobs N         run up to N checks at the same time (default: twice the\n"
@@ -642,6 +648,11 @@ static enum zd_outcome parse_args(int argc, char **argv, struct options *o, stru
 				return ZD_USAGE;
 			o->timeout_s = (unsigned int)v;
 			break;
+		case OPT_TIMEOUT_SCALE:
+			if (cli_parse_uint("--timeout-scale", optarg, 1, 100, &v, why, len))
+				return ZD_USAGE;
+			o->timeout_scale = (unsigned int)v;
+			break;
 		case 'j':
 			if (cli_parse_uint("--jobs", optarg, 1, RUN_MAX_JOBS, &v, why, len))
 				return ZD_USAGE;
@@ -893,6 +904,11 @@ static enum zd_outcome check_timeout(const struct options *o, const struct cmdli
 	char how[160];
 	size_t i;
 
+	if (o->timeout_s && o->timeout_scale) {
+		snprintf(why, len,
+			 "--timeout and --timeout-scale both set the deadlines: give one");
+		return ZD_USAGE;
+	}
 	if (!o->timeout_s)
 		return ZD_PASSED;
 	for (i = 0; i < zd_checks.n; i++) {

@@ -40,6 +40,7 @@ struct options {
 	enum report_format format;
 	int verbose;
 	unsigned int timeout_s; /* 0: each check's own timeout */
+	unsigned int timeout_scale; /* --timeout-scale: own timeouts times this (0 counts as 1) */
 	unsigned int hold_ms; /* how long pins are held */
 	unsigned int wake_limit_s; /* a change must end this soon after release */
 	unsigned int jobs; /* -j: checks run at the same time (0 counts as 1) */

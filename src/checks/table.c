@@ -371,8 +371,9 @@ unsigned int check_deadline_s(const struct check *c, const struct options *o)
 	const struct options defaults = { .hold_ms = ZD_HOLD_MS_DEFAULT,
 					  .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT };
 	unsigned long long want = check_verdict_ms(c, o), base = check_verdict_ms(c, &defaults);
+	unsigned int own = c->timeout_s * (o->timeout_scale ? o->timeout_scale : 1);
 
 	if (want <= base)
-		return c->timeout_s;
-	return c->timeout_s + (unsigned int)((want - base + 999) / 1000);
+		return own;
+	return own + (unsigned int)((want - base + 999) / 1000);
 }

@@ -44,6 +44,8 @@ expect 2 "option '--format' needs an argument" -- list --format
 expect 2 "invalid --format 'xml'" -- --format xml list
 expect 2 "invalid --timeout 'abc'" -- --timeout abc list
 expect 2 "invalid --timeout '0'" -- --timeout 0 list
+expect 2 "invalid --timeout-scale '0'" -- --timeout-scale 0 list
+expect 2 "invalid --timeout-scale '101'" -- --timeout-scale 101 list
 expect 2 "invalid --hold '-5'" -- --hold -5 list
 expect 2 "invalid --seed '12x'" -- --seed 12x list
 expect 2 "invalid --size '0'" -- --size 0 list

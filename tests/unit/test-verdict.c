@@ -25,6 +25,12 @@ int main(void)
 	const struct options hold5s = { .hold_ms = 5000, .wake_limit_s = 5 };
 	const struct options wake60 = { .hold_ms = 200, .wake_limit_s = 60 };
 	const struct options short_hold = { .hold_ms = 1, .wake_limit_s = 1 };
+	const struct options slow3 = { .hold_ms = ZD_HOLD_MS_DEFAULT,
+				       .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT,
+				       .timeout_scale = 3 };
+	const struct options slow2_hold5s = { .hold_ms = 5000,
+					      .wake_limit_s = 5,
+					      .timeout_scale = 2 };
 	const struct check *pin = row("fsdax/vmsplice/truncate-0");
 	const struct check *dax = row("fsdax/dax/statx-mapsync");
 	const struct check *hold = row("devdax/aio/hold");
@@ -56,5 +62,9 @@ int main(void)
 	EXPECT(check_deadline_s(pin, &wake60) == pin->timeout_s + 55);
 	EXPECT(check_deadline_s(align, &hold5s) == align->timeout_s + 20);
 	EXPECT(check_deadline_s(dax, &hold5s) == dax->timeout_s);
+	/* --timeout-scale: the own deadline times N, what holds add once. */
+	EXPECT(check_deadline_s(dax, &slow3) == 3 * dax->timeout_s);
+	EXPECT(check_deadline_s(pin, &slow2_hold5s) == 2 * pin->timeout_s + 5);
+	EXPECT(check_verdict_ms(pin, &slow3) == check_verdict_ms(pin, &def));
 	return unit_done();
 }

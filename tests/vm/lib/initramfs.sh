@@ -269,6 +269,13 @@ initramfs_config() {
 		# It needs nfit's separate device-dax and fs-dax regions.
 		printf 'VM_SAFETY=%s\n' "$([ -z "${STANDIN:-}" ] && [ "$p" = nfit ] && echo "$VM_SAFETY" || echo 0)"
 	} > "$stage/etc/zdcheck-vm/config"
+	# The checks' deadlines grow with the guest's (P_TIME) unless the
+	# run set them with --timeout.
+	local -a args=("${ZDCHECK_ARGS[@]}")
+	if [ "${P_TIME[$p]:-1}" -gt 1 ] && [[ " ${args[*]} " != *" --timeout"[\ =]* ]]; then
+		args=(--timeout-scale "${P_TIME[$p]}" "${args[@]}")
+	fi
+	local -a ZDCHECK_ARGS=("${args[@]}")
 	_args_for devdax > "$stage/etc/zdcheck-vm/args-devdax"
 	_args_for fsdax > "$stage/etc/zdcheck-vm/args-fsdax"
 	_args_for stress > "$stage/etc/zdcheck-vm/args-stress"

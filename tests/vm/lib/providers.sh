@@ -25,8 +25,9 @@
 #                 ext4 and xfs columns say skip with it)
 #   P_TRIXIE[p]   guest tools taken from the trixie chroot instead of the
 #                 host, as PATH:PACKAGE (lib/initramfs.sh initramfs_trixie)
-#   P_TIME[p]     its guests' wall-clock limit is this many times -t (1
-#                 unless set)
+#   P_TIME[p]     its guests' wall-clock limit is this many times -t, and
+#                 zdcheck's deadlines are this many times its checks' own
+#                 (--timeout-scale) (1 unless set)
 # and provider_devices P SCRATCH, which sets PROVIDER_ARGS to the QEMU
 # devices with their backing files in SCRATCH.
 #
@@ -88,7 +89,9 @@ P_MACHINE[cxl]="q35,cxl=on" P_CPU[cxl]="max,-hypervisor" P_MEM[cxl]=1G P_CMDLINE
 P_TRIXIE[cxl]=/usr/bin/cxl:cxl
 # QEMU emulates CXL memory access by access: 6.1's fs-dax checks took 223 s
 # on ext4 here against 118 s on NFIT, and the whole guest went past the
-# 600 s the grid gives the others.
+# 600 s the grid gives the others; 7.x's fsdax/dax/statx-mapsync, 2 MiB
+# stored through a MAP_SYNC mapping (a log flush per write fault), took
+# 17 s on ext4 and went past its 30 s on xfs.
 P_TIME[cxl]=2
 
 # Volatile CXL memory: a RAM region (cxl create-region -t ram), which
