@@ -249,15 +249,45 @@ out:
 	unlink(file);
 }
 
+/*
+ * Maps the LEN-byte file at a 2 MiB boundary, so that a PMD can map it, and
+ * notes in @r when none can: the mapping, with @st filled and *@possible
+ * from pmd_possible(); or NULL with @r filled.
+ */
+static unsigned char *map_for_pmd(const struct target *t, int fd, struct stat *st,
+				  int *possible, struct result *r)
+{
+	char why[sizeof(r->reason)];
+	unsigned char *map;
+	int err;
+
+	result_step(r, "map the 2 MiB file at a 2 MiB boundary");
+	map = dax_map_at(fd, LEN, LEN, 0, t->map_sync, &err);
+	if (!map) {
+		if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
+			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+		return NULL;
+	}
+	if (fstat(fd, st)) {
+		result_error(r, "fstat: %s", strerror(errno));
+		munmap(map, LEN);
+		return NULL;
+	}
+	*possible = pmd_possible(fd, 0, map, why, sizeof(why));
+	if (*possible == 0)
+		result_evidence(r, "no PMD mapping possible: %s", why);
+	return map;
+}
+
 void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
 {
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	uint64_t seed = ctx->opt->seed ^ 0x5e1f;
-	char file[PATH_MAX + 64], why[sizeof(r->reason)];
+	char file[PATH_MAX + 64];
 	struct dax_watch fw, again;
 	unsigned char *map;
-	int fd, err, possible = -1;
+	int fd, possible = -1;
 	long long bad;
 	struct stat st;
 
@@ -265,20 +295,9 @@ void check_fsdax_refault(const struct check *c, struct check_ctx *ctx)
 	fd = work_file(file, r);
 	if (fd < 0)
 		return;
-	result_step(r, "map the 2 MiB file at a 2 MiB boundary");
-	map = dax_map_at(fd, LEN, LEN, 0, t->map_sync, &err);
-	if (!map) {
-		if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
-			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+	map = map_for_pmd(t, fd, &st, &possible, r);
+	if (!map)
 		goto out;
-	}
-	if (fstat(fd, &st)) {
-		result_error(r, "fstat: %s", strerror(errno));
-		goto out_map;
-	}
-	possible = pmd_possible(fd, 0, map, why, sizeof(why));
-	if (possible == 0)
-		result_evidence(r, "no PMD mapping possible: %s", why);
 
 	result_step(r, "write-fault the extent");
 	if (t->dax)
@@ -321,7 +340,6 @@ out_watch:
 		check_fault_report(&fw, c->flags & CHECK_PMD, possible, r);
 	else if (r->status == STATUS_PASS)
 		result_skip(r, "not applicable: the file is not DAX");
-out_map:
 	if (map)
 		munmap(map, LEN);
 out:
@@ -356,10 +374,10 @@ void check_fsdax_cow(const struct check *c, struct check_ctx *ctx)
 	const struct target *t = ctx->target;
 	struct result *r = ctx->res;
 	uint64_t shared = ctx->opt->seed ^ 0xc0c0, own = ctx->opt->seed ^ 0xc0de;
-	char file[PATH_MAX + 64], src[PATH_MAX + 64], why[sizeof(r->reason)];
+	char file[PATH_MAX + 64], src[PATH_MAX + 64];
 	struct file_clone_range fcr = { .src_length = LEN };
 	unsigned char *map = NULL, *buf = NULL;
-	int fd = -1, sfd, err, possible = -1;
+	int fd = -1, sfd, possible = -1;
 	struct dax_watch fw;
 	struct stat st;
 	size_t bad;
@@ -384,24 +402,14 @@ void check_fsdax_cow(const struct check *c, struct check_ctx *ctx)
 			result_error(r, "ioctl(FICLONERANGE): %s", strerror(errno));
 		goto out;
 	}
-	result_step(r, "map the file at a 2 MiB boundary");
-	map = dax_map_at(fd, LEN, LEN, 0, t->map_sync, &err);
 	buf = malloc(LEN);
-	if (!map || !buf) {
-		if (!buf)
-			result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate %lu MiB",
-					   LEN >> 20);
-		else if (!result_exhausted(r, err, "cannot map the %lu MiB file", LEN >> 20))
-			result_fail(r, "mapping the DAX file failed: %s", strerror(err));
+	if (!buf) {
+		result_no_resource(r, ENOMEM, ZD_LIM_MEM, "cannot allocate %lu MiB", LEN >> 20);
 		goto out;
 	}
-	if (fstat(fd, &st)) {
-		result_error(r, "fstat: %s", strerror(errno));
+	map = map_for_pmd(t, fd, &st, &possible, r);
+	if (!map)
 		goto out;
-	}
-	possible = pmd_possible(fd, 0, map, why, sizeof(why));
-	if (possible == 0)
-		result_evidence(r, "no PMD mapping possible: %s", why);
 
 	/* A read fault maps the shared blocks: the clean entry the write must drop. */
 	result_step(r, "read-fault the shared extent");
