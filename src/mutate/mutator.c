@@ -101,10 +101,13 @@ static void on_signal(int sig)
 void mutator_no_wake(struct mutator *mu, struct pin *p, unsigned int limit_s, struct result *r)
 {
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	pid_t tid = __atomic_load_n(&mu->tid, __ATOMIC_ACQUIRE);
 	const struct mutation *m = mu->m;
+	char wchan[64] = "", state;
 
 	result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call, limit_s);
 	task_describe_group(getpgrp(), r);
+	state = tid ? task_wchan(getpid(), tid, wchan, sizeof(wchan)) : 0;
 	pin_finish(p);
 	if (p->err)
 		result_evidence(r, "the pin's own release failed: %s", strerror(-p->err));
@@ -119,6 +122,19 @@ void mutator_no_wake(struct mutator *mu, struct pin *p, unsigned int limit_s, st
 			    "after a signal made it re-check, it returned at once",
 			    m->call);
 		r->own_fail = true;
+	} else if (state == 'D') {
+		/*
+		 * An uninterruptible wait (eviction's since v6.15) does not
+		 * re-check on a signal: a waiter nobody woke and a page still
+		 * referenced look alike from here, so say both.
+		 */
+		result_evidence(r, "still blocked 1 s after the signal:");
+		task_describe_group(getpgrp(), r);
+		result_fail(r,
+			    "%s still waits %u s after the pin was released, in an "
+			    "uninterruptible sleep (%s) that a signal cannot end: a lost "
+			    "wake-up or a leaked reference",
+			    m->call, limit_s, wchan[0] ? wchan : "wchan unknown");
 	} else {
 		result_evidence(r, "still blocked 1 s after a signal made it re-check:");
 		task_describe_group(getpgrp(), r);
