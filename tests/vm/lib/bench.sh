@@ -8,8 +8,14 @@
 # OUTDIR/RUN/bench-NAME.txt and are printed.  Sourced.
 
 BENCH_PROGRAMS=(bench-data bench-pin)
-# The peers that are not written here: Debian's own (tests/vm/install-deps).
+# The peers that are not written here: Debian's own (tests/vm/install-deps),
+# and fstests' t_mmap_collision from a built fstests checkout given to
+# tests/bench/run --fstests DIR ($ZDCHECK_BENCH_FSTESTS): without it
+# bench-collide says it did not run.
 BENCH_PEERS=(/usr/bin/fio)
+# Only these benchmarks (tests/bench/run --only NAME, $ZDCHECK_BENCH_ONLY:
+# data, pin, jobs, collide), or all.
+BENCH_ONLY=${ZDCHECK_BENCH_ONLY:-}
 
 # bench_part OUT: the benchmarks and their peers (in /usr/bin, with the
 # libraries the userland lacks) and the guest's script (/bench).
@@ -26,6 +32,13 @@ bench_part() {
 		[ -x "$b" ] || die "no $b: run tests/vm/install-deps"
 		cp "$b" "$stage/usr/bin/"
 	done
+	if [ -n "${ZDCHECK_BENCH_FSTESTS:-}" ]; then
+		b=$ZDCHECK_BENCH_FSTESTS/src/t_mmap_collision
+		[ -x "$b" ] || die "no $b: build fstests there (make)"
+		cp "$b" "$stage/usr/bin/"
+	fi
+	mkdir -p "$stage/etc"
+	printf 'BENCH_ONLY="%s"\n' "$BENCH_ONLY" > "$stage/etc/zdcheck-bench"
 	_copy_libs "$stage" "$stage"/usr/bin/*
 	install -m 0644 "$VM_DIR/../bench/guest" "$stage/bench"
 	cpio_pack "$stage" "$out"
