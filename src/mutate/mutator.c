@@ -122,25 +122,25 @@ void mutator_no_wake(struct mutator *mu, struct pin *p, unsigned int limit_s, st
 			    "after a signal made it re-check, it returned at once",
 			    m->call);
 		r->own_fail = true;
-	} else if (state == 'D') {
-		/*
-		 * An uninterruptible wait (eviction's since v6.15) does not
-		 * re-check on a signal: a waiter nobody woke and a page still
-		 * referenced look alike from here, so say both.
-		 */
-		result_evidence(r, "still blocked 1 s after the signal:");
-		task_describe_group(getpgrp(), r);
+		return;
+	}
+	result_evidence(r, "still blocked 1 s after %s:",
+			state == 'D' ? "the signal" : "a signal made it re-check");
+	task_describe_group(getpgrp(), r);
+	/*
+	 * An uninterruptible wait (eviction's since v6.15) does not re-check
+	 * on a signal: a waiter nobody woke and a page still referenced look
+	 * alike from here, so say both.
+	 */
+	if (state == 'D')
 		result_fail(r,
 			    "%s still waits %u s after the pin was released, in an "
 			    "uninterruptible sleep (%s) that a signal cannot end: a lost "
 			    "wake-up or a leaked reference",
 			    m->call, limit_s, wchan[0] ? wchan : "wchan unknown");
-	} else {
-		result_evidence(r, "still blocked 1 s after a signal made it re-check:");
-		task_describe_group(getpgrp(), r);
+	else
 		result_fail(r,
 			    "%s still waits %u s after the pin was released: the page is "
 			    "still referenced (leaked reference), a signal did not help",
 			    m->call, limit_s);
-	}
 }
