@@ -156,6 +156,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	struct dax_watch fw;
 	struct stat st;
 	int ret, err, possible = -1;
+	char state;
 	long kb;
 
 	snprintf(path, sizeof(path), "%s/pinned", ctx->dir);
@@ -244,6 +245,23 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	returned = mutator_wait(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
 		   !mutation_refused(m, mu.ret);
 	/*
+	 * A device lets go on its own clock: dm-delay counts jiffies, which
+	 * lag under load, so its read can end before release_at_us. Only a
+	 * read it still has after the change returned proves the page pinned
+	 * then (a read ends once); a change that does not wait returns long
+	 * before the read ends.
+	 */
+	if (returned && p.ops->in_flight && slowdev_reads_in_flight(p.dev) == 0) {
+		pthread_join(mu.thread, NULL);
+		pin_finish(&p);
+		result_inconclusive(r,
+				    "%s returned %lld ms before the %s read was due to end, "
+				    "but the slow device had already ended it: nothing proven",
+				    m->call, (p.release_at_us - mu.end_us) / 1000,
+				    c->pin->name);
+		goto out_pin;
+	}
+	/*
 	 * With other checks running, their files, not our victims, may take
 	 * the freed block, and the read may land in them: only a run alone
 	 * can show what happens.
@@ -263,9 +281,25 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	if (!mutator_wait_woken(
 		    &mu, p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us,
 		    r)) {
-		mutator_no_wake(&mu, &p, o->wake_limit_s, r);
-		stuck = true;
-		goto out_pin; /* the blocked thread holds i_rwsem: leave the files alone */
+		stuck = true; /* the blocked thread holds i_rwsem: leave the files alone */
+		/*
+		 * Woken, but not back: what holds it now comes after the wait,
+		 * and other checks' work can slow that (a journal commit queued
+		 * behind their MAP_SYNC faults on slow memory): only a run
+		 * alone can tell.
+		 */
+		if (!ctx->alone && mutator_left_wait(&mu, &at, &state, why, sizeof(why))) {
+			pin_finish(&p);
+			result_crowded(
+				r,
+				"%s left its wait for the page but had not returned %u s "
+				"after the pin was released, while other checks ran "
+				"(state %c, wchan %s): run alone",
+				m->call, o->wake_limit_s, state ? state : '?', why);
+			goto out_pin;
+		}
+		mutator_no_wake(&mu, &at, &p, o->wake_limit_s, r);
+		goto out_pin;
 	}
 	pthread_join(mu.thread, NULL);
 	pin_finish(&p);

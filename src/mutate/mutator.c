@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -88,6 +89,17 @@ void mutator_observe(void *arg)
 		a->state = task_wchan(getpid(), tid, a->wchan, sizeof(a->wchan));
 }
 
+bool mutator_left_wait(struct mutator *mu, const struct at_release *at, char *state,
+		       char *wchan, size_t len)
+{
+	pid_t tid = __atomic_load_n(&mu->tid, __ATOMIC_ACQUIRE);
+
+	*state = tid ? task_wchan(getpid(), tid, wchan, len) : 0;
+	if (!tid)
+		snprintf(wchan, len, "?");
+	return task_left_sleep(at->state, at->wchan, *state, wchan);
+}
+
 static void on_signal(int sig)
 {
 }
@@ -98,22 +110,35 @@ static void on_signal(int sig)
  * waiter (a lost wake-up); if it blocks again, the page is still
  * referenced (a leak).
  */
-void mutator_no_wake(struct mutator *mu, struct pin *p, unsigned int limit_s, struct result *r)
+void mutator_no_wake(struct mutator *mu, const struct at_release *at, struct pin *p,
+		     unsigned int limit_s, struct result *r)
 {
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
-	pid_t tid = __atomic_load_n(&mu->tid, __ATOMIC_ACQUIRE);
 	const struct mutation *m = mu->m;
 	char wchan[64] = "", state;
+	bool left;
 
 	result_evidence(r, "%s still blocked %u s after the pin was let go:", m->call, limit_s);
 	task_describe_group(getpgrp(), r);
-	state = tid ? task_wchan(getpid(), tid, wchan, sizeof(wchan)) : 0;
+	left = mutator_left_wait(mu, at, &state, wchan, sizeof(wchan));
 	pin_finish(p);
 	if (p->err)
 		result_evidence(r, "the pin's own release failed: %s", strerror(-p->err));
 	else
 		result_evidence(r, "the pin was released %lld us after it was taken",
 				p->released_us - p->taken_us);
+	/*
+	 * Woken, and held by what comes after the wait: neither a lost
+	 * wake-up nor the page, and a signal would prove nothing.
+	 */
+	if (left) {
+		result_fail(r,
+			    "%s left its wait for the page (%s) but had not returned %u s "
+			    "after the pin was released: state %c, wchan %s",
+			    m->call, at->wchan, limit_s, state ? state : '?', wchan);
+		r->own_fail = true;
+		return;
+	}
 	sigaction(SIGUSR1, &sa, NULL);
 	pthread_kill(mu->thread, SIGUSR1);
 	if (mutator_wait_woken(mu, now_us() + MUTATOR_RECHECK_S * 1000000LL, r)) {

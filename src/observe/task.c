@@ -61,6 +61,14 @@ char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len)
 	return state;
 }
 
+bool task_left_sleep(char then, const char *then_wchan, char now, const char *now_wchan)
+{
+	if ((then != 'S' && then != 'D') || !strcmp(then_wchan, "-") ||
+	    !strcmp(then_wchan, "?") || !then_wchan[0])
+		return false;
+	return now == 'R' || strcmp(now_wchan, then_wchan);
+}
+
 bool task_stack_top(const char *stack, char *fn, size_t len)
 {
 	const char *p = strchr(stack, ']');

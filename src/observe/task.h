@@ -20,6 +20,12 @@ char task_state(pid_t pid, pid_t tid);
  */
 char task_wchan(pid_t pid, pid_t tid, char *wchan, size_t len);
 /*
+ * Whether a task seen asleep in @then_wchan (state @then) has left that
+ * sleep by the time it shows @now and @now_wchan: it runs, or sleeps
+ * elsewhere. False when the first sighting was no sleep in a known place.
+ */
+bool task_left_sleep(char then, const char *then_wchan, char now, const char *now_wchan);
+/*
  * The kernel function a task sleeps in, for a verdict: its wchan, or where
  * that says nothing (a running task, a kernel that hides it), the innermost
  * frame of its stack; "?" when neither is readable. Returns its state letter.

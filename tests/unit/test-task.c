@@ -3,7 +3,7 @@
  * task_wchan() on a thread of our own that sleeps in read(2) of a pipe,
  * task_stack_top() on stacks as /proc/PID/stack shows them, and
  * task_parse_stat() on /proc/PID/stat lines whose command name holds spaces
- * and parentheses.
+ * and parentheses, and task_left_sleep() on sightings of a change's thread.
  */
 #include <pthread.h>
 #include <unistd.h>
@@ -37,6 +37,22 @@ static void test_parse_stat(void)
 	EXPECT(task_parse_stat("", comm, sizeof(comm), &state, &pgrp) != 0);
 }
 
+static void test_left_sleep(void)
+{
+	/* Still in the page wait: a lost wake-up or a held page. */
+	EXPECT(!task_left_sleep('S', "ext4_wait_dax_page", 'S', "ext4_wait_dax_page"));
+	EXPECT(!task_left_sleep('D', "dax_break_layout_final", 'D', "dax_break_layout_final"));
+	/* Woken: running, or asleep elsewhere (the journal), or gone. */
+	EXPECT(task_left_sleep('S', "ext4_wait_dax_page", 'R', "-"));
+	EXPECT(task_left_sleep('S', "ext4_wait_dax_page", 'D', "jbd2_log_wait_commit"));
+	EXPECT(task_left_sleep('S', "xfs_wait_dax_page", 0, "?"));
+	/* The first sighting was no sleep in a known place: nothing to leave. */
+	EXPECT(!task_left_sleep('R', "-", 'D', "jbd2_log_wait_commit"));
+	EXPECT(!task_left_sleep('S', "-", 'D', "jbd2_log_wait_commit"));
+	EXPECT(!task_left_sleep('S', "?", 'R', "-"));
+	EXPECT(!task_left_sleep(0, "", 'R', "-"));
+}
+
 static void *reader(void *arg)
 {
 	char c;
@@ -54,6 +70,7 @@ int main(void)
 	int i;
 
 	test_parse_stat();
+	test_left_sleep();
 	if (pipe(pipefd) || pthread_create(&t, NULL, reader, NULL))
 		return 99;
 	/* Up to 5 s for the reader to fall asleep: a loaded machine is slow. */
