@@ -275,6 +275,11 @@ initramfs_config() {
 	if [ "${P_TIME[$p]:-1}" -gt 1 ] && [[ " ${args[*]} " != *" --timeout"[\ =]* ]]; then
 		args=(--timeout-scale "${P_TIME[$p]}" "${args[@]}")
 	fi
+	# And the device-dax window shrinks to the provider's (P_SIZE) unless
+	# the run chose it.
+	if [ -n "${P_SIZE[$p]:-}" ] && [[ " ${args[*]} " != *" --size"[\ =]* ]]; then
+		args=(--size "${P_SIZE[$p]}" "${args[@]}")
+	fi
 	local -a ZDCHECK_ARGS=("${args[@]}")
 	_args_for devdax > "$stage/etc/zdcheck-vm/args-devdax"
 	_args_for fsdax > "$stage/etc/zdcheck-vm/args-fsdax"
