@@ -98,7 +98,7 @@ static const struct cli_option {
 	  "                       leave out the pin routes and changes it matches\n" },
 	{ { "format", required_argument, NULL, OPT_FORMAT },
 	  IN_RUN | IN_LIST | IN_PROBE | IN_STRESS_ANY,
-	  "      --format FORMAT  text (default), json or tap\n" },
+	  "      --format FORMAT  text (default), json, tap or ktap (KTAP version 1)\n" },
 	{ { "verbose", no_argument, NULL, 'v' },
 	  IN_ALL,
 	  "  -v, --verbose        show evidence for passing checks too; repeat for more\n" },

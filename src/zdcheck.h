@@ -28,6 +28,7 @@ enum report_format {
 	FORMAT_TEXT,
 	FORMAT_JSON,
 	FORMAT_TAP,
+	FORMAT_KTAP,
 };
 
 /* --hold and --wake-limit when not given; the checks' own timeouts assume them. */

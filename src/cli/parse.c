@@ -71,7 +71,10 @@ int cli_parse_format(const char *opt, const char *s, enum report_format *out, ch
 		     size_t len)
 {
 	static const char *const names[] = {
-		[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json", [FORMAT_TAP] = "tap"
+		[FORMAT_TEXT] = "text",
+		[FORMAT_JSON] = "json",
+		[FORMAT_TAP] = "tap",
+		[FORMAT_KTAP] = "ktap",
 	};
 	char shown[ZD_ABBREV];
 	size_t i;
@@ -82,7 +85,7 @@ int cli_parse_format(const char *opt, const char *s, enum report_format *out, ch
 			return 0;
 		}
 	}
-	snprintf(why, len, "invalid %s '%s': expected text, json or tap", opt,
+	snprintf(why, len, "invalid %s '%s': expected text, json, tap or ktap", opt,
 		 zd_abbrev(s, shown, sizeof(shown)));
 	return -1;
 }

@@ -10,6 +10,7 @@ void report_init(struct report *rp, FILE *out, const struct run *run)
 		[FORMAT_TEXT] = &report_text_ops,
 		[FORMAT_JSON] = &report_json_ops,
 		[FORMAT_TAP] = &report_tap_ops,
+		[FORMAT_KTAP] = &report_ktap_ops,
 	};
 
 	memset(rp, 0, sizeof(*rp));
@@ -30,6 +31,17 @@ void report_end(struct report *rp)
 {
 	rp->ops->end(rp);
 	fflush(rp->out);
+}
+
+void report_unrun(struct report *rp, const char *why)
+{
+	size_t i;
+
+	for (i = rp->index; i < rp->run->nselected; i++)
+		fprintf(rp->out, "not ok %zu%s\n", i + 1, why);
+	for (i = 0; i < rp->run->nstuck; i++)
+		fprintf(rp->out, "# process group %d is still stuck in the kernel\n",
+			rp->run->stuck[i]);
 }
 
 void report_on_result(void *arg, const struct run *run, const struct run_result *rr)

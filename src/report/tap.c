@@ -58,14 +58,7 @@ static void tap_check(struct report *rp, const struct run_result *rr)
 
 static void tap_end(struct report *rp)
 {
-	size_t i;
-
-	/* Checks not run (interrupted) would leave the plan unmet: say why. */
-	for (i = rp->index; i < rp->run->nselected; i++)
-		fprintf(rp->out, "not ok %zu - # interrupted before it ran\n", i + 1);
-	for (i = 0; i < rp->run->nstuck; i++)
-		fprintf(rp->out, "# process group %d is still stuck in the kernel\n",
-			rp->run->stuck[i]);
+	report_unrun(rp, " - # interrupted before it ran");
 }
 
 const struct report_ops report_tap_ops = {

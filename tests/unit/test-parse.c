@@ -72,11 +72,13 @@ int main(void)
 	       f == FORMAT_JSON);
 	EXPECT(cli_parse_format("--format", "tap", &f, why, sizeof(why)) == 0 &&
 	       f == FORMAT_TAP);
+	EXPECT(cli_parse_format("--format", "ktap", &f, why, sizeof(why)) == 0 &&
+	       f == FORMAT_KTAP);
 	EXPECT(cli_parse_format("--format", "text", &f, why, sizeof(why)) == 0 &&
 	       f == FORMAT_TEXT);
 	EXPECT(cli_parse_format("--format", "JSON", &f, why, sizeof(why)) == -1);
 	EXPECT(cli_parse_format("--format", "", &f, why, sizeof(why)) == -1);
-	EXPECT_STR(why, "invalid --format '': expected text, json or tap");
+	EXPECT_STR(why, "invalid --format '': expected text, json, tap or ktap");
 
 	/* Paths: not empty, shorter than PATH_MAX. */
 	EXPECT(cli_parse_path("fsdax", "/mnt/pmem", why, sizeof(why)) == 0);
