@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Style as CI enforces it: clang-format on C, shellcheck on shell scripts.
+# Style as CI enforces it: clang-format on C, shellcheck on shell scripts,
+# groff's warnings on the man page.
 set -u
 cd "$1" || exit 1
 if ! git rev-parse --git-dir >/dev/null 2>&1; then
@@ -19,4 +20,10 @@ mapfile -t sh < <(git ls-files | while read -r f; do
 		echo "$f"
 done)
 [ ${#sh[@]} -eq 0 ] || shellcheck -x -P SCRIPTDIR "${sh[@]}" || bad=1
+# A stray control character (a "\f" that became a form feed) is only a
+# warning to man(1), and lintian does not see it.
+while read -r f; do
+	w=$(groff -man -ww -z "$f" 2>&1)
+	[ -z "$w" ] || { echo "$w"; bad=1; }
+done < <(git ls-files 'man/*.[1-9]')
 exit $bad
