@@ -85,7 +85,7 @@ fsdax_pmem() {
 if [ ${#runs[@]} -eq 0 ]; then
 	while read -r _ dir _ opts _; do
 		case ",$opts," in
-		*,dax,* | *,dax=always,*) runs+=("fsdax $dir") ;;
+		*,dax,* | *,dax=always,* | *,dax=inode,*) runs+=("fsdax $dir") ;;
 		esac
 	done < /proc/mounts
 	for d in /dev/dax*.*; do
