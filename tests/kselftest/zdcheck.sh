@@ -25,9 +25,13 @@ ksft_skip=4
 zd=${ZDCHECK:-zdcheck}
 read -r -a extra <<< "${ZDCHECK_ARGS:-}"
 
+# What setting up did, as diagnostic lines after the plan.
+work=''
+say() { echo "# $*" >> "$work/setup"; }
 skip() {
 	echo "KTAP version 1"
 	echo "1..0 # SKIP $*"
+	[ -z "$work" ] || cat "$work/setup"
 	exit $ksft_skip
 }
 
@@ -35,6 +39,7 @@ command -v "$zd" > /dev/null || skip "no zdcheck on PATH (set ZDCHECK)"
 [ "$(id -u)" = 0 ] || skip "zdcheck needs root for its slow device and tracing"
 
 work=$(mktemp -d /tmp/zdcheck-ksft.XXXXXX) || exit 1
+: > "$work/setup"
 mnt=''
 # Never rm -r through a mount that would not go.
 trap '{ [ -z "$mnt" ] || umount "$mnt"; } && rm -rf "$work"' EXIT
@@ -76,10 +81,18 @@ fsdax_pmem() {
 	namespace*) ;;
 	*) return 1 ;;
 	esac
-	command -v ndctl > /dev/null || return 1
-	ndctl create-namespace -q -f -e "$ns" -m fsdax > /dev/null 2>&1 || return 1
-	udevadm settle 2> /dev/null
-	idle_pmem
+	command -v ndctl > /dev/null || { say "no ndctl to make $ns fsdax"; return 1; }
+	if ! ndctl create-namespace -f -e "$ns" -m fsdax > "$work/ndctl" 2>&1; then
+		sed "s/^/# ndctl: /" "$work/ndctl" >> "$work/setup"
+		return 1
+	fi
+	say "/dev/$b: raw namespace $ns made fsdax"
+	# Its disk comes back when the driver has probed it, which may be later.
+	for _ in $(seq 50); do
+		idle_pmem && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 if [ ${#runs[@]} -eq 0 ]; then
@@ -97,11 +110,13 @@ if [ ${#runs[@]} -eq 0 ]; then
 	if b=$(fsdax_pmem); then
 		mkdir "$work/mnt"
 		# A 2 MiB stripe, as tests/vm does: extents aligned for PMD faults.
-		if mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 "/dev/$b" &&
-			mount -t ext4 -o dax "/dev/$b" "$work/mnt"; then
+		if mkfs.ext4 -q -F -b 4096 -E stride=512,stripe_width=512 "/dev/$b" \
+			> "$work/mkfs" 2>&1 && mount -t ext4 -o dax "/dev/$b" "$work/mnt" 2>> "$work/mkfs"; then
 			mnt=$work/mnt
 			runs+=("fsdax $mnt")
+			say "ext4 on /dev/$b mounted -o dax at $mnt"
 		else
+			sed "s/^/# /" "$work/mkfs" >> "$work/setup"
 			why_none="$why_none, and ext4 -o dax on /dev/$b failed"
 		fi
 	else
@@ -112,6 +127,7 @@ fi
 
 echo "KTAP version 1"
 echo "1..${#runs[@]}"
+cat "$work/setup"
 n=0 failed=0 passed=0
 for r in "${runs[@]}"; do
 	n=$((n + 1))

@@ -105,13 +105,14 @@ _fstests_guest() {
 	guest_boot "$@"
 }
 
-# _fstests_extra OUT: /init, zdcheck with the libraries it needs,
-# and the settings, as the last archive of the initramfs.
-_fstests_extra() {
-	local out=$1 stage
-	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-fst.XXXXXX")
+# root_extra_stage INIT: a new stage directory (its path on stdout) with
+# INIT as /init, guest/prologue, zdcheck and the libraries it needs, laid
+# out for the Debian root (lib/kselftest.sh uses it too).
+root_extra_stage() {
+	local stage
+	stage=$(mktemp -d "${TMPDIR:-/tmp}/zdcheck-vm-root.XXXXXX")
 	mkdir -p "$stage/usr/local/bin" "$stage/etc/zdcheck-vm"
-	install -m 0755 "$VM_DIR/guest/init-fstests" "$stage/init"
+	install -m 0755 "$1" "$stage/init"
 	install -m 0644 "$VM_DIR/guest/prologue" "$stage/prologue"
 	install -m 0755 "$ZDCHECK_BIN" "$stage/usr/local/bin/zdcheck"
 	# Built on this bookworm host; of its libraries only those the root
@@ -121,6 +122,14 @@ _fstests_extra() {
 	(cd "$stage" && find usr/lib* -type f) | while read -r f; do
 		[ ! -e "$ZDCHECK_CACHE/guest-root/root/$f" ] || rm "$stage/$f"
 	done
+	echo "$stage"
+}
+
+# _fstests_extra OUT: /init, zdcheck with the libraries it needs,
+# and the settings, as the last archive of the initramfs.
+_fstests_extra() {
+	local out=$1 stage
+	stage=$(root_extra_stage "$VM_DIR/guest/init-fstests")
 	{
 		printf 'VM_MODE=%s\n' "$VM_MODE"
 		printf 'VM_FILESYSTEMS="%s"\n' "${FILESYSTEMS[*]}"
