@@ -156,7 +156,6 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	struct dax_watch fw;
 	struct stat st;
 	int ret, err, possible = -1;
-	char state;
 	long kb;
 
 	snprintf(path, sizeof(path), "%s/pinned", ctx->dir);
@@ -282,23 +281,7 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 		    &mu, p.release_at_us + (long long)o->wake_limit_s * 1000000 + vs.create_us,
 		    r)) {
 		stuck = true; /* the blocked thread holds i_rwsem: leave the files alone */
-		/*
-		 * Woken, but not back: what holds it now comes after the wait,
-		 * and other checks' work can slow that (a journal commit queued
-		 * behind their MAP_SYNC faults on slow memory): only a run
-		 * alone can tell.
-		 */
-		if (!ctx->alone && mutator_left_wait(&mu, &at, &state, why, sizeof(why))) {
-			pin_finish(&p);
-			result_crowded(
-				r,
-				"%s left its wait for the page but had not returned %u s "
-				"after the pin was released, while other checks ran "
-				"(state %c, wchan %s): run alone",
-				m->call, o->wake_limit_s, state ? state : '?', why);
-			goto out_pin;
-		}
-		mutator_no_wake(&mu, &at, &p, o->wake_limit_s, r);
+		mutator_no_wake(&mu, &at, &p, o->wake_limit_s, ctx->alone, r);
 		goto out_pin;
 	}
 	pthread_join(mu.thread, NULL);

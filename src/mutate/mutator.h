@@ -60,20 +60,14 @@ bool mutator_wait_woken(struct mutator *mu, long long deadline_us, struct result
 /* For pin->at_release with a struct at_release: what the holder sees. */
 void mutator_observe(void *arg);
 /*
- * Whether the change has left the sleep @at saw it in when the pin went
- * (it was woken, and something after the wait holds it), with its
- * state letter and wchan now.
- */
-bool mutator_left_wait(struct mutator *mu, const struct at_release *at, char *state,
-		       char *wchan, size_t len);
-/*
  * The change did not return within @limit_s of the release of pin @p:
  * finishes the pin, then tells a lost wake-up from a leaked reference by a
  * signal that makes the waiter re-check, and fails @r with the evidence;
- * a change that left its wait (@at) is held by neither, and says so.
+ * a change that left its wait (@at) is held by neither, and says so: a
+ * failure if it ran @alone, else inconclusive, to be made again alone.
  * The thread may still be blocked afterwards: leave its files alone.
  */
 void mutator_no_wake(struct mutator *mu, const struct at_release *at, struct pin *p,
-		     unsigned int limit_s, struct result *r);
+		     unsigned int limit_s, bool alone, struct result *r);
 
 #endif

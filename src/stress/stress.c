@@ -545,7 +545,7 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 	if (!mutator_wait(&mu, p.release_at_us + (long long)s->o->wake_limit_s * 1000000)) {
 		pthread_mutex_lock(&s->lock);
 		if (violation_locked(s, w, op))
-			mutator_no_wake(&mu, &at, &p, s->o->wake_limit_s, s->r);
+			mutator_no_wake(&mu, &at, &p, s->o->wake_limit_s, true, s->r);
 		pthread_mutex_unlock(&s->lock);
 		return false;
 	}
