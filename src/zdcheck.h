@@ -41,7 +41,7 @@ struct options {
 	enum report_format format;
 	int verbose;
 	unsigned int timeout_s; /* 0: each check's own timeout */
-	unsigned int timeout_scale; /* --timeout-scale: own timeouts times this (0 counts as 1) */
+	unsigned int timeout_scale; /* --timeout-scale; 0: not given */
 	unsigned int hold_ms; /* how long pins are held */
 	unsigned int wake_limit_s; /* a change must end this soon after release */
 	unsigned int jobs; /* -j: checks run at the same time (0 counts as 1) */
@@ -59,6 +59,12 @@ struct options {
 	unsigned int duration_s; /* zdcheck stress: how long (0: 60 s) */
 	unsigned int files; /* zdcheck stress: how many files (0: one per worker) */
 };
+
+/* What multiplies the checks' own timeouts: 0 is "not given" (see --timeout). */
+static inline unsigned int options_timeout_scale(const struct options *o)
+{
+	return o->timeout_scale ? o->timeout_scale : 1;
+}
 
 /*
  * Set by the handler of every signal that would end the run (Ctrl-C, a

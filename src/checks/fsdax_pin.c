@@ -243,14 +243,8 @@ void check_fsdax_pin(const struct check *c, struct check_ctx *ctx)
 	 */
 	returned = mutator_wait(&mu, p.release_at_us) && mu.end_us < p.release_at_us &&
 		   !mutation_refused(m, mu.ret);
-	/*
-	 * A device lets go on its own clock: dm-delay counts jiffies, which
-	 * lag under load, so its read can end before release_at_us. Only a
-	 * read it still has after the change returned proves the page pinned
-	 * then (a read ends once); a change that does not wait returns long
-	 * before the read ends.
-	 */
-	if (returned && p.ops->in_flight && slowdev_reads_in_flight(p.dev) == 0) {
+	/* A change that does not wait returns long before the read ends. */
+	if (returned && !pin_still_held(&p, NULL)) {
 		pthread_join(mu.thread, NULL);
 		pin_finish(&p);
 		result_inconclusive(r,

@@ -371,7 +371,7 @@ unsigned int check_deadline_s(const struct check *c, const struct options *o)
 	const struct options defaults = { .hold_ms = ZD_HOLD_MS_DEFAULT,
 					  .wake_limit_s = ZD_WAKE_LIMIT_S_DEFAULT };
 	unsigned long long want = check_verdict_ms(c, o), base = check_verdict_ms(c, &defaults);
-	unsigned int own = c->timeout_s * (o->timeout_scale ? o->timeout_scale : 1);
+	unsigned int own = c->timeout_s * options_timeout_scale(o);
 
 	if (want <= base)
 		return own;

@@ -177,3 +177,12 @@ bool pin_gone_early(const struct pin *p, char *why, size_t len)
 		 (p->observed_us - p->observe_at_us) / 1000);
 	return true;
 }
+
+bool pin_still_held(const struct pin *p, int *reads)
+{
+	int n = p->ops->in_flight && p->dev ? slowdev_reads_in_flight(p->dev) : -1;
+
+	if (reads)
+		*reads = n;
+	return n != 0;
+}

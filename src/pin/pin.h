@@ -117,5 +117,16 @@ void pin_catch_let_go(bool *done);
  * in @why; such a run proved nothing.
  */
 bool pin_gone_early(const struct pin *p, char *why, size_t len);
+/*
+ * While the pin is held, right after a layout change returned before
+ * release_at_us: false when nothing shows the page still pinned, because
+ * the slow device already ended its read (it lets go on its own clock:
+ * dm-delay counts jiffies, which lag under load). A read ends once, so a
+ * read the device still has proves the page pinned when the change
+ * returned. Pins we let go ourselves, and devices whose reads cannot be
+ * counted, are held until release_at_us. @reads, when not NULL, gets the
+ * count (-1: not counted).
+ */
+bool pin_still_held(const struct pin *p, int *reads);
 
 #endif

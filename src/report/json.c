@@ -105,9 +105,7 @@ json_object *report_json_run(const struct run *run)
 	json_object_object_add(tool, "timeout_s",
 			       json_object_new_int((int)run->opt->timeout_s));
 	json_object_object_add(tool, "timeout_scale",
-			       json_object_new_int(run->opt->timeout_scale ?
-							   (int)run->opt->timeout_scale :
-							   1));
+			       json_object_new_int((int)options_timeout_scale(run->opt)));
 	json_object_object_add(tool, "jobs", json_object_new_int((int)run->jobs));
 	json_object_object_add(doc, "zdcheck", tool);
 	json_object_object_add(doc, "kernel", kernel_describe());

@@ -525,22 +525,19 @@ static bool run_pin_change(struct stress *s, struct worker *w, const struct stre
 		   !mutation_refused(m, mu.ret);
 	/*
 	 * What shows the pin still held right after such a return: the read
-	 * not yet completed, and reads on the worker's slow device. That
-	 * device lets go on its own clock: dm-delay counts jiffies, which lag
-	 * behind under load, so the read can end before release_at_us. Only a
-	 * read the device still has after the change returned proves the page
-	 * pinned then. (A 6.12 ext4 run had an insert-range "return" 42 ms
-	 * before release_at after 144 ms, about the read's whole life: what a
-	 * change that waited for a read that ended early looks like.)
+	 * not yet completed, and reads on the worker's slow device. (A 6.12
+	 * ext4 run had an insert-range "return" 42 ms before release_at after
+	 * 144 ms, about the read's whole life: what a change that waited for
+	 * a read that ended early looks like.)
 	 */
 	if (returned && p.ops->in_flight) {
-		int reads = slowdev_reads_in_flight(w->dev);
+		int reads;
 
+		unproven = !pin_still_held(&p, &reads);
 		snprintf(held, sizeof(held),
 			 "%s read %s, %d read%s in flight on its slow device", p.ops->name,
 			 p.ops->in_flight(&p) ? "still in flight" : "already done", reads,
 			 reads == 1 ? "" : "s");
-		unproven = reads == 0;
 	}
 	if (!mutator_wait(&mu, p.release_at_us + (long long)s->o->wake_limit_s * 1000000)) {
 		pthread_mutex_lock(&s->lock);
