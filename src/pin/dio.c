@@ -15,10 +15,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -70,37 +72,48 @@ static int wait_submitted(struct pin *p, long long deadline_us)
 }
 
 #if HAVE_LIBAIO
+/*
+ * The completion is reaped only by the holder, in aio_release(); whether it
+ * happened is read from an eventfd the kernel signals then, which other
+ * threads may poll while the holder waits in io_getevents().
+ */
 struct aio_pin {
 	io_context_t ctx;
 	struct iocb cb;
-	struct io_event ev;
-	bool have_ev;
+	int efd;
 };
 
 static bool aio_in_flight(struct pin *p)
 {
 	struct aio_pin *a = p->priv;
-	struct timespec zero = { 0 };
+	struct pollfd pfd = { .fd = a->efd, .events = POLLIN };
 
-	if (!a->have_ev)
-		a->have_ev = io_getevents(a->ctx, 0, 1, &a->ev, &zero) == 1;
-	return !a->have_ev;
+	return poll(&pfd, 1, 0) == 0;
 }
 
 static void aio_release(struct pin *p)
 {
 	struct aio_pin *a = p->priv;
 	struct timespec limit = { .tv_sec = 60 };
-	int n = 1;
+	struct io_event ev;
+	int n;
 
-	if (!a->have_ev)
-		n = io_getevents(a->ctx, 1, 1, &a->ev, &limit);
+	n = io_getevents(a->ctx, 1, 1, &ev, &limit);
 	p->released_us = now_us();
 	if (n != 1)
 		p->err = n < 0 ? n : -ETIMEDOUT;
-	else if (a->ev.res != p->len)
-		p->err = (long)a->ev.res < 0 ? (int)a->ev.res : -EIO;
+	else if (ev.res != p->len)
+		p->err = (long)ev.res < 0 ? (int)ev.res : -EIO;
+}
+
+static void aio_free(struct pin *p)
+{
+	struct aio_pin *a = p->priv;
+
+	if (!a)
+		return;
 	io_destroy(a->ctx);
+	close(a->efd);
 	free(a);
 	p->priv = NULL;
 }
@@ -114,8 +127,15 @@ static int aio_take(struct pin *p)
 
 	if (!a)
 		return pin_no_resource(p, "memory for an aio context", ZD_LIM_MEM, ENOMEM);
+	a->efd = eventfd(0, EFD_CLOEXEC);
+	if (a->efd < 0) {
+		ret = errno;
+		free(a);
+		return pin_no_resource(p, "an eventfd", ZD_LIM_FD, ret);
+	}
 	ret = io_setup(1, &a->ctx);
 	if (ret < 0) {
+		close(a->efd);
 		free(a);
 		/* Out of aio contexts or memory; anything else is the kernel's answer. */
 		if (ret == -EAGAIN || ret == -ENOMEM)
@@ -125,18 +145,18 @@ static int aio_take(struct pin *p)
 	}
 	p->priv = a;
 	io_prep_pread(&a->cb, p->src_fd, p->addr, p->len, 0);
+	io_set_eventfd(&a->cb, a->efd);
 	cbs[0] = &a->cb;
 	submit = now_us();
 	ret = io_submit(a->ctx, 1, cbs);
 	if (ret != 1) {
-		io_destroy(a->ctx);
-		free(a);
-		p->priv = NULL;
+		aio_free(p);
 		return ret < 0 ? ret : -EIO;
 	}
 	ret = wait_submitted(p, submit + p->hold_ms * 500LL);
 	if (ret) {
 		aio_release(p); /* never leave a read in flight into our mapping */
+		aio_free(p);
 		return ret;
 	}
 	set_times(p, submit);
@@ -152,6 +172,10 @@ static void aio_release(struct pin *p)
 {
 }
 
+static void aio_free(struct pin *p)
+{
+}
+
 static int aio_take(struct pin *p)
 {
 	return -EOPNOTSUPP;
@@ -159,11 +183,10 @@ static int aio_take(struct pin *p)
 #endif
 
 #if HAVE_LIBURING
+/* Reads the ring's tail only: the holder may be waiting on it meanwhile. */
 static bool uring_in_flight(struct pin *p)
 {
-	struct io_uring_cqe *cqe = NULL;
-
-	return io_uring_peek_cqe(p->priv, &cqe) != 0 || !cqe;
+	return io_uring_cq_ready(p->priv) == 0;
 }
 
 static void uring_release(struct pin *p)
@@ -179,8 +202,14 @@ static void uring_release(struct pin *p)
 		p->err = ret;
 	else if (cqe->res != (int)p->len)
 		p->err = cqe->res < 0 ? cqe->res : -EIO;
-	io_uring_queue_exit(ring);
-	free(ring);
+}
+
+static void uring_free(struct pin *p)
+{
+	if (!p->priv)
+		return;
+	io_uring_queue_exit(p->priv);
+	free(p->priv);
 	p->priv = NULL;
 }
 
@@ -227,6 +256,7 @@ static int uring_take(struct pin *p)
 	ret = wait_submitted(p, submit + p->hold_ms * 500LL);
 	if (ret) {
 		uring_release(p);
+		uring_free(p);
 		return ret;
 	}
 	set_times(p, submit);
@@ -239,6 +269,10 @@ static bool uring_in_flight(struct pin *p)
 }
 
 static void uring_release(struct pin *p)
+{
+}
+
+static void uring_free(struct pin *p)
 {
 }
 
@@ -283,7 +317,11 @@ static void pread_release(struct pin *p)
 	p->released_us = now_us();
 	if (t->ret != (ssize_t)p->len)
 		p->err = t->err ? -t->err : -EIO;
-	free(t);
+}
+
+static void pread_free(struct pin *p)
+{
+	free(p->priv);
 	p->priv = NULL;
 }
 
@@ -318,6 +356,7 @@ static int pread_take(struct pin *p)
 	}
 	if (ret) {
 		pread_release(p);
+		pread_free(p);
 		return ret;
 	}
 	set_times(p, submit);
@@ -328,17 +367,20 @@ const struct pin_ops pin_dio_aio = {
 	.name = "aio",
 	.take = aio_take,
 	.release = aio_release,
+	.free = aio_free,
 	.in_flight = aio_in_flight,
 };
 const struct pin_ops pin_dio_uring = {
 	.name = "uring",
 	.take = uring_take,
 	.release = uring_release,
+	.free = uring_free,
 	.in_flight = uring_in_flight,
 };
 const struct pin_ops pin_dio_pread = {
 	.name = "pread",
 	.take = pread_take,
 	.release = pread_release,
+	.free = pread_free,
 	.in_flight = pread_in_flight,
 };

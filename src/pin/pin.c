@@ -113,6 +113,8 @@ int pin_take(struct pin *p)
 	if (ret) {
 		/* Without a holder nobody would let go: release right here. */
 		p->ops->release(p);
+		if (p->ops->free)
+			p->ops->free(p);
 		return pin_no_resource(p, "the holder thread", ZD_LIM_THREAD, ret);
 	}
 	p->holder_running = true;
@@ -153,6 +155,8 @@ void pin_finish(struct pin *p)
 		pthread_join(p->holder, NULL);
 	}
 	p->holder_running = false;
+	if (p->ops->free)
+		p->ops->free(p);
 	if (p->fd[0] >= 0) {
 		hold_fd(-1, p->fd[0]);
 		close(p->fd[0]);

@@ -76,7 +76,15 @@ struct pin_ops {
 	int (*take)(struct pin *p);
 	/* The holder's work after hold_ms: let go, record released_us. */
 	void (*release)(struct pin *p);
-	/* Whether the read is still in flight (O_DIRECT pins only). */
+	/*
+	 * Frees what take() made, once the holder is gone (pin_finish()):
+	 * release() must leave it to in_flight() callers on other threads.
+	 */
+	void (*free)(struct pin *p);
+	/*
+	 * Whether the read is still in flight (O_DIRECT pins only): from any
+	 * thread until pin_finish(), also while the holder lets go.
+	 */
 	bool (*in_flight)(struct pin *p);
 	/* The hold is ours to extend (vmsplice); a device's delay is not. */
 	bool extendable;
