@@ -256,7 +256,10 @@ result $? "expected/stress reads"
 warn="kernel log: [ 70.8] WARNING: fs/dax.c:452 at dax_disassociate_entry.isra.0+0x9c/0xc0"
 [ "$(stress_known 7 xfs "$warn")" = cow-split-mapped-folio ]
 result $? "stress: a known failure is recognised"
-! stress_known 6.12 xfs "$warn" && ! stress_known 7 ext4 "$warn" &&
+[ "$(stress_known 7 xfs "$warn"$'\nno clone-range: left out by -x')" = alloc-write-fault-race ] &&
+	[ "$(stress_known 7 ext4 "$warn")" = alloc-write-fault-race ]
+result $? "stress: the first line that matches names it"
+! stress_known 6.12 xfs "$warn" && ! stress_known 6.12 ext4 "$warn" &&
 	! stress_known 7 xfs "data corruption in file 2 at offset 0x1000"
 result $? "stress: another kernel, target or reason is not"
 gap=$'kernel log: WARNING: CPU: 1 PID: 197 at fs/dax.c:398 dax_disassociate_entry+0x87/0xb0\n2 evictions returned while the page was pinned, the last 40 ms before: w3 #0 pin uring-pmd evict'
