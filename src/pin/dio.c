@@ -87,8 +87,11 @@ static bool aio_in_flight(struct pin *p)
 {
 	struct aio_pin *a = p->priv;
 	struct pollfd pfd = { .fd = a->efd, .events = POLLIN };
+	int n;
 
-	return poll(&pfd, 1, 0) == 0;
+	while ((n = poll(&pfd, 1, 0)) < 0 && errno == EINTR)
+		;
+	return n == 0;
 }
 
 static void aio_release(struct pin *p)
