@@ -84,6 +84,15 @@ _fstests_modules() {
 	rm -rf "$stage"
 }
 
+# root_initrd KEY EXTRA OUT: the initramfs of a Debian-root guest of
+# kernel KEY: the root, the kernel's modules, then the archive EXTRA (the
+# mode's /init, zdcheck and settings, the same for every kernel).
+root_initrd() {
+	_fstests_modules "$1" "$3.modules"
+	cat "$ZDCHECK_CACHE/guest-root.cpio" "$3.modules" "$2" > "$3"
+	rm -f "$3.modules"
+}
+
 # fstests_cases DIR: the zdcheck cases installed in the checkout DIR, as
 # check's test names (generic/NNN), in the order tests/xfstests/install
 # gave them.
@@ -158,15 +167,13 @@ fstests_main() {
 	# shellcheck disable=SC2064 # $work is fixed now
 	trap "rm -rf '$work'" EXIT
 	fstests_root "$ZDCHECK_CACHE/guest-root.cpio"
+	_fstests_extra "$work/extra.cpio"
 	log "fstests: ${FSTESTS_CASES[*]} from $FSTESTS_DIR; zdcheck: $ZDCHECK_BIN"
 	for k in "${KERNELS[@]}"; do
 		kernel_prepare "$k"
 		res=$OUTDIR/fstests/$k
 		rm -rf "$res" && mkdir -p "$res"
-		_fstests_modules "$k" "$work/modules.cpio"
-		_fstests_extra "$work/extra.cpio"
-		cat "$ZDCHECK_CACHE/guest-root.cpio" "$work/modules.cpio" "$work/extra.cpio" \
-			> "$work/initrd"
+		root_initrd "$k" "$work/extra.cpio" "$work/initrd"
 		log "kernel $k: booting ${K_REL[$k]} (${K_KIND[$k]}) with the Debian root"
 		_fstests_guest "$k" "$res" "$work/initrd"
 		rm -f "$work/initrd"

@@ -91,15 +91,13 @@ kselftest_main() {
 		> "$work/install.log" 2>&1 ||
 		die "make -C $st TARGETS=zdcheck install failed: $(tail -n 3 "$work/install.log")"
 	fstests_root "$ZDCHECK_CACHE/guest-root.cpio"
+	_kselftest_extra "$work/extra.cpio" "$work/installed"
 	log "kselftest: run_kselftest.sh -c zdcheck from $KSELFTEST_SRC; zdcheck: $ZDCHECK_BIN"
 	for k in "${KERNELS[@]}"; do
 		kernel_prepare "$k"
 		res=$OUTDIR/kselftest/$k
 		rm -rf "$res" && mkdir -p "$res"
-		_fstests_modules "$k" "$work/modules.cpio"
-		_kselftest_extra "$work/extra.cpio" "$work/installed"
-		cat "$ZDCHECK_CACHE/guest-root.cpio" "$work/modules.cpio" "$work/extra.cpio" \
-			> "$work/initrd"
+		root_initrd "$k" "$work/extra.cpio" "$work/initrd"
 		log "kernel $k: booting ${K_REL[$k]} (${K_KIND[$k]}) on ${P_DESC[$KSELFTEST_PROVIDER]}"
 		_kselftest_guest "$k@$KSELFTEST_PROVIDER" "$res" "$work/initrd"
 		rm -f "$work/initrd"
